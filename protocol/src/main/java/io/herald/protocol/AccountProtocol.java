@@ -1,0 +1,85 @@
+package io.herald.protocol;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * What an Account entity understands, answers and records. An account is the tenant: it owns its
+ * API key hashes and its mailing lists; every other resource names the account it belongs to.
+ */
+public final class AccountProtocol {
+
+  /** Sharding key of the Account entity; the entity id is the account id. */
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Account");
+
+  private AccountProtocol() {}
+
+  /** Commands to an account. */
+  public sealed interface Command extends CborSerializable
+      permits Create, Authenticate, AddApiKey, CreateList, GetSummary {}
+
+  /** Opens the account; refused when it already exists. */
+  public record Create(String name, String apiKeyHash, int partitions, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** Answers {@link Found} when the hash belongs to this account, else {@link NotFound}. */
+  public record Authenticate(String apiKeyHash, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Adds another API key, for rotation. */
+  public record AddApiKey(String apiKeyHash, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Creates a mailing list with an id chosen by the caller. */
+  public record CreateList(String listId, String name, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** Answers the account's summary, lists included. */
+  public record GetSummary(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Replies of an account. */
+  public sealed interface Reply extends CborSerializable permits Found, ListCreated, NotFound, Refused {}
+
+  /** The account as it stands. */
+  public record Found(AccountSummary account) implements Reply {}
+
+  /** The list just created. */
+  public record ListCreated(MailingList list) implements Reply {}
+
+  /** No such account, or (for {@link Authenticate}) a key that is not this account's. */
+  public record NotFound() implements Reply {}
+
+  /** The command conflicts with the state: {@code code} names why. */
+  public record Refused(String code, String message) implements Reply {}
+
+  /** The public face of an account. */
+  public record AccountSummary(
+      String id, String name, int partitions, List<MailingList> lists, Instant createdAt)
+      implements CborSerializable {
+
+    /** Whether the account has a list with this id. */
+    public boolean hasList(String listId) {
+      return lists.stream().anyMatch(l -> l.id().equals(listId));
+    }
+  }
+
+  /** A mailing list of an account. */
+  public record MailingList(String id, String name, Instant createdAt)
+      implements CborSerializable {}
+
+  /** What an account records. */
+  public sealed interface Event extends CborSerializable
+      permits AccountCreated, ApiKeyAdded, ListCreatedEvent {}
+
+  /** The account was opened with its first key. */
+  public record AccountCreated(
+      String id, String name, String apiKeyHash, int partitions, Instant createdAt)
+      implements Event {}
+
+  /** Another key now opens the account. */
+  public record ApiKeyAdded(String apiKeyHash, Instant addedAt) implements Event {}
+
+  /** A mailing list was created. */
+  public record ListCreatedEvent(String listId, String name, Instant createdAt) implements Event {}
+}

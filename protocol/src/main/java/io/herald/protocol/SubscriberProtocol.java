@@ -1,0 +1,109 @@
+package io.herald.protocol;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * What a subscriber partition understands, answers and records.
+ *
+ * <p>Subscribers are held by partitions: one sharded entity per (account, partition), each owning
+ * the subscribers whose ids hash to it. Every write is a command to the partition, and the
+ * partition writes the commands that arrive together as one event, so that bulk paths (imports,
+ * unsubscribes from a campaign) never cost one journal write per person.
+ */
+public final class SubscriberProtocol {
+
+  /** Sharding key of a subscriber partition; see {@link SubscriberKeys#entityId}. */
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "SubscriberPartition");
+
+  private SubscriberProtocol() {}
+
+  /** Commands to a partition. */
+  public sealed interface Command extends CborSerializable permits Upsert, Get, Erase, Flush {}
+
+  /**
+   * Creates the subscriber, or updates the existing one: a given name replaces the old one, given
+   * attributes are merged over the old ones key by key, and given lists are added.
+   */
+  public record Upsert(SubscriberInput input, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Answers the subscriber with this id. */
+  public record Get(String subscriberId, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Erases every personal detail of the subscriber (the right to be forgotten). */
+  public record Erase(String subscriberId, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Sent by a partition to itself: write the commands gathered since the last write as one event.
+   * Never sent from outside.
+   */
+  public record Flush() implements Command {}
+
+  /** What a caller gives to create or update a subscriber. */
+  public record SubscriberInput(
+      String email, String name, Map<String, Object> attributes, List<String> listIds)
+      implements CborSerializable {}
+
+  /** Replies of a partition. */
+  public sealed interface Reply extends CborSerializable permits Upserted, Found, Erased, NotFound {}
+
+  /** The subscriber after the upsert; {@code created} tells whether it is new. */
+  public record Upserted(Subscriber subscriber, boolean created) implements Reply {}
+
+  /** The subscriber asked for. */
+  public record Found(Subscriber subscriber) implements Reply {}
+
+  /** The subscriber's data is gone. */
+  public record Erased(String subscriberId) implements Reply {}
+
+  /** No subscriber with that id in this account. */
+  public record NotFound() implements Reply {}
+
+  /** A person's global standing, whatever their lists say. */
+  public enum SubscriberStatus {
+    ACTIVE,
+    BOUNCED,
+    COMPLAINED,
+    BLOCKLISTED
+  }
+
+  /** A person's standing on one list. */
+  public enum MembershipStatus {
+    UNCONFIRMED,
+    SUBSCRIBED,
+    UNSUBSCRIBED
+  }
+
+  /** A person's membership of one list. */
+  public record Membership(String listId, MembershipStatus status, Instant since)
+      implements CborSerializable {}
+
+  /** A subscriber as a partition holds it. */
+  public record Subscriber(
+      String id,
+      String email,
+      String name,
+      Map<String, Object> attributes,
+      SubscriberStatus status,
+      List<Membership> lists,
+      Instant createdAt,
+      Instant updatedAt)
+      implements CborSerializable {}
+
+  /** What a partition records. */
+  public sealed interface Event extends CborSerializable
+      permits SubscribersUpserted, SubscriberErased {}
+
+  /** Subscribers created or changed together, each as it stands after the change. */
+  public record SubscribersUpserted(List<Subscriber> subscribers) implements Event {}
+
+  /** A subscriber's data was erased; only the id remains, in no read model. */
+  public record SubscriberErased(String subscriberId, Instant erasedAt) implements Event {}
+
+  /** What a partition saves as its snapshot: every subscriber it holds. */
+  public record PartitionSnapshot(List<Subscriber> subscribers) implements CborSerializable {}
+}
