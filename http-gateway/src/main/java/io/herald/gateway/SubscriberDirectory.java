@@ -1,0 +1,24 @@
+package io.herald.gateway;
+
+import io.herald.protocol.SubscriberProtocol.Subscriber;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The subscriber read model as the gateway sees it: queries over what projections have written.
+ * The node supplies the implementation (JDBC).
+ */
+public interface SubscriberDirectory {
+
+  /**
+   * One page of a list's members in ascending subscriber id, starting after {@code afterId}.
+   *
+   * @param limit the most items to return, at least 1
+   */
+  CompletionStage<Page> listMembers(
+      String accountId, String listId, int limit, Optional<String> afterId);
+
+  /** A page of subscribers; {@code hasMore} tells whether another page follows. */
+  record Page(List<Subscriber> items, boolean hasMore) {}
+}
