@@ -1,8 +1,8 @@
 package io.herald.protocol;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
@@ -43,13 +43,17 @@ public final class SubscriberProtocol {
    */
   public record Flush() implements Command {}
 
-  /** What a caller gives to create or update a subscriber. */
+  /**
+   * What a caller gives to create or update a subscriber. A null name or attributes leaves the
+   * stored value as it is; attributes are a JSON object.
+   */
   public record SubscriberInput(
-      String email, String name, Map<String, Object> attributes, List<String> listIds)
+      String email, String name, ObjectNode attributes, List<String> listIds)
       implements CborSerializable {}
 
   /** Replies of a partition. */
-  public sealed interface Reply extends CborSerializable permits Upserted, Found, Erased, NotFound {}
+  public sealed interface Reply extends CborSerializable
+      permits Upserted, Found, Erased, NotFound {}
 
   /** The subscriber after the upsert; {@code created} tells whether it is new. */
   public record Upserted(Subscriber subscriber, boolean created) implements Reply {}
@@ -82,12 +86,15 @@ public final class SubscriberProtocol {
   public record Membership(String listId, MembershipStatus status, Instant since)
       implements CborSerializable {}
 
-  /** A subscriber as a partition holds it. */
+  /**
+   * A subscriber as a partition holds it. Attributes are a JSON object kept as a tree (never
+   * changed in place once built), so that numbers, nesting and nulls survive every hop.
+   */
   public record Subscriber(
       String id,
       String email,
       String name,
-      Map<String, Object> attributes,
+      ObjectNode attributes,
       SubscriberStatus status,
       List<Membership> lists,
       Instant createdAt,

@@ -1,0 +1,206 @@
+package io.herald.node.account;
+
+import io.herald.protocol.AccountProtocol;
+import io.herald.protocol.AccountProtocol.AccountCreated;
+import io.herald.protocol.AccountProtocol.AccountSummary;
+import io.herald.protocol.AccountProtocol.AddApiKey;
+import io.herald.protocol.AccountProtocol.ApiKeyAdded;
+import io.herald.protocol.AccountProtocol.Authenticate;
+import io.herald.protocol.AccountProtocol.Command;
+import io.herald.protocol.AccountProtocol.Create;
+import io.herald.protocol.AccountProtocol.CreateList;
+import io.herald.protocol.AccountProtocol.Event;
+import io.herald.protocol.AccountProtocol.Found;
+import io.herald.protocol.AccountProtocol.GetSummary;
+import io.herald.protocol.AccountProtocol.ListCreated;
+import io.herald.protocol.AccountProtocol.ListCreatedEvent;
+import io.herald.protocol.AccountProtocol.MailingList;
+import io.herald.protocol.AccountProtocol.NotFound;
+import io.herald.protocol.AccountProtocol.Refused;
+import io.herald.protocol.CborSerializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The tenant. An account starts as {@link Unopened}; {@link AccountProtocol.Create} opens it with
+ * its first API key hash and the number of subscriber partitions it will always use. An open
+ * account authenticates keys by their hash (the key itself is never stored) and owns its mailing
+ * lists. Nothing closes an account yet.
+ */
+public final class AccountEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, AccountEntity.State> {
+
+  /** The account's state: not yet opened, or open. */
+  public sealed interface State extends CborSerializable permits Unopened, Open {}
+
+  /** Before {@link AccountProtocol.Create}: every command but Create answers NotFound. */
+  public record Unopened() implements State {}
+
+  /** An open account. */
+  public record Open(
+      String id,
+      String name,
+      List<String> apiKeyHashes,
+      int partitions,
+      List<MailingList> lists,
+      java.time.Instant createdAt)
+      implements State {
+
+    AccountSummary summary() {
+      return new AccountSummary(id, name, partitions, List.copyOf(lists), createdAt);
+    }
+
+    boolean acceptsKey(String hash) {
+      byte[] given = hash.getBytes(StandardCharsets.US_ASCII);
+      boolean match = false;
+      for (String known : apiKeyHashes) {
+        match |= MessageDigest.isEqual(known.getBytes(StandardCharsets.US_ASCII), given);
+      }
+      return match;
+    }
+  }
+
+  private final String accountId;
+  private final Clock clock;
+
+  private AccountEntity(String accountId, Clock clock) {
+    super(PersistenceId.of(AccountProtocol.TYPE_KEY.name(), accountId));
+    this.accountId = accountId;
+    this.clock = clock;
+  }
+
+  /** Registers the entity with sharding on this node. */
+  public static void init(ActorSystem<?> system, Clock clock) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(AccountProtocol.TYPE_KEY, ctx -> create(ctx.getEntityId(), clock))
+                .withRole("worker"));
+  }
+
+  /** The behaviour of one account. */
+  public static Behavior<Command> create(String accountId, Clock clock) {
+    return new AccountEntity(accountId, clock);
+  }
+
+  @Override
+  public State emptyState() {
+    return new Unopened();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
+    builder
+        .forStateType(Unopened.class)
+        .onCommand(Create.class, this::open)
+        .onCommand(Authenticate.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()))
+        .onCommand(AddApiKey.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()))
+        .onCommand(CreateList.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()))
+        .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()));
+    builder
+        .forStateType(Open.class)
+        .onCommand(
+            Create.class,
+            (s, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        new Refused("account_exists", "account " + accountId + " exists")))
+        .onCommand(
+            Authenticate.class,
+            (s, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        s.acceptsKey(c.apiKeyHash()) ? new Found(s.summary()) : new NotFound()))
+        .onCommand(AddApiKey.class, this::addKey)
+        .onCommand(CreateList.class, this::createList)
+        .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new Found(s.summary())));
+    return builder.build();
+  }
+
+  private ReplyEffect<Event, State> open(Unopened state, Create cmd) {
+    var event =
+        new AccountCreated(
+            accountId, cmd.name(), cmd.apiKeyHash(), cmd.partitions(), clock.instant());
+    return Effect().persist(event).thenReply(cmd.replyTo(), s -> new Found(((Open) s).summary()));
+  }
+
+  private ReplyEffect<Event, State> addKey(Open state, AddApiKey cmd) {
+    return Effect()
+        .persist(new ApiKeyAdded(cmd.apiKeyHash(), clock.instant()))
+        .thenReply(cmd.replyTo(), s -> new Found(((Open) s).summary()));
+  }
+
+  private ReplyEffect<Event, State> createList(Open state, CreateList cmd) {
+    if (state.lists().stream().anyMatch(l -> l.id().equals(cmd.listId()))) {
+      return Effect()
+          .reply(cmd.replyTo(), new Refused("list_exists", "list " + cmd.listId() + " exists"));
+    }
+    var event = new ListCreatedEvent(cmd.listId(), cmd.name(), clock.instant());
+    return Effect()
+        .persist(event)
+        .thenReply(
+            cmd.replyTo(),
+            s -> new ListCreated(new MailingList(cmd.listId(), cmd.name(), event.createdAt())));
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    var builder = newEventHandlerBuilder();
+    builder
+        .forStateType(Unopened.class)
+        .onEvent(
+            AccountCreated.class,
+            (s, e) ->
+                new Open(
+                    e.id(),
+                    e.name(),
+                    List.of(e.apiKeyHash()),
+                    e.partitions(),
+                    List.of(),
+                    e.createdAt()));
+    builder
+        .forStateType(Open.class)
+        .onEvent(
+            ApiKeyAdded.class,
+            (s, e) -> {
+              var keys = new ArrayList<>(s.apiKeyHashes());
+              keys.add(e.apiKeyHash());
+              return new Open(
+                  s.id(), s.name(), List.copyOf(keys), s.partitions(), s.lists(), s.createdAt());
+            })
+        .onEvent(
+            ListCreatedEvent.class,
+            (s, e) -> {
+              var lists = new ArrayList<>(s.lists());
+              lists.add(new MailingList(e.listId(), e.name(), e.createdAt()));
+              return new Open(
+                  s.id(),
+                  s.name(),
+                  s.apiKeyHashes(),
+                  s.partitions(),
+                  List.copyOf(lists),
+                  s.createdAt());
+            });
+    return builder.build();
+  }
+}

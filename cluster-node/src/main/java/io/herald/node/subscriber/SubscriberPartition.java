@@ -1,0 +1,312 @@
+package io.herald.node.subscriber;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.protocol.EmailAddress;
+import io.herald.protocol.SubscriberKeys;
+import io.herald.protocol.SubscriberProtocol;
+import io.herald.protocol.SubscriberProtocol.Command;
+import io.herald.protocol.SubscriberProtocol.Erase;
+import io.herald.protocol.SubscriberProtocol.Erased;
+import io.herald.protocol.SubscriberProtocol.Event;
+import io.herald.protocol.SubscriberProtocol.Flush;
+import io.herald.protocol.SubscriberProtocol.Found;
+import io.herald.protocol.SubscriberProtocol.Get;
+import io.herald.protocol.SubscriberProtocol.Membership;
+import io.herald.protocol.SubscriberProtocol.MembershipStatus;
+import io.herald.protocol.SubscriberProtocol.NotFound;
+import io.herald.protocol.SubscriberProtocol.PartitionSnapshot;
+import io.herald.protocol.SubscriberProtocol.Reply;
+import io.herald.protocol.SubscriberProtocol.Subscriber;
+import io.herald.protocol.SubscriberProtocol.SubscriberErased;
+import io.herald.protocol.SubscriberProtocol.SubscriberInput;
+import io.herald.protocol.SubscriberProtocol.SubscriberStatus;
+import io.herald.protocol.SubscriberProtocol.SubscribersUpserted;
+import io.herald.protocol.SubscriberProtocol.Upsert;
+import io.herald.protocol.SubscriberProtocol.Upserted;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * A partition of one account's subscribers: the single writer for every subscriber whose id hashes
+ * to it (see {@link SubscriberKeys}).
+ *
+ * <p>The partition groups writes. An upsert is merged at once into a pending set and the partition
+ * sends itself a {@link Flush}; every upsert that reaches the mailbox before that Flush joins the
+ * same event, and commands that arrive while the event is being written wait (Pekko stashes them)
+ * and form the next one. Callers are answered only once their change is in the journal. So one
+ * journal write carries as many subscribers as arrived together, up to {@code maxBatch}.
+ *
+ * <p>An erasure first writes whatever is pending, then records {@link SubscriberErased} and takes a
+ * snapshot, so that the newest snapshot no longer holds the person's details.
+ */
+public final class SubscriberPartition
+    extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, SubscriberPartition.State> {
+
+  /**
+   * The subscribers a partition holds, by id. Mutable for speed (a partition may hold tens of
+   * thousands); it never leaves the actor except as a copy made by {@link #snapshotAdapter()}.
+   */
+  public static final class State {
+    private final Map<String, Subscriber> subscribers;
+
+    State(Map<String, Subscriber> subscribers) {
+      this.subscribers = subscribers;
+    }
+
+    /** The subscriber with this id, or null. */
+    public Subscriber get(String id) {
+      return subscribers.get(id);
+    }
+
+    /** How many subscribers the partition holds. */
+    public int size() {
+      return subscribers.size();
+    }
+  }
+
+  /** How partitions are configured. */
+  public record Settings(int maxBatch, int tags) {}
+
+  private record PendingReply(ActorRef<Reply> replyTo, Subscriber subscriber, boolean created) {}
+
+  private final ActorContext<Command> context;
+  private final String entityId;
+  private final String accountId;
+  private final Clock clock;
+  private final Settings settings;
+  private final String tag;
+  private final LinkedHashMap<String, Subscriber> pending = new LinkedHashMap<>();
+  private final List<PendingReply> pendingReplies = new ArrayList<>();
+
+  private SubscriberPartition(
+      ActorContext<Command> context, String entityId, Clock clock, Settings settings) {
+    super(PersistenceId.of(SubscriberProtocol.TYPE_KEY.name(), entityId));
+    this.context = context;
+    this.entityId = entityId;
+    this.accountId = SubscriberKeys.accountOf(entityId);
+    this.clock = clock;
+    this.settings = settings;
+    this.tag = tagFor(entityId, settings.tags());
+  }
+
+  /** Registers the entity with sharding on this node. */
+  public static void init(ActorSystem<?> system, Clock clock, Settings settings) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    SubscriberProtocol.TYPE_KEY, ctx -> create(ctx.getEntityId(), clock, settings))
+                .withRole("worker"));
+  }
+
+  /** The behaviour of one partition. */
+  public static Behavior<Command> create(String entityId, Clock clock, Settings settings) {
+    return Behaviors.setup(ctx -> new SubscriberPartition(ctx, entityId, clock, settings));
+  }
+
+  /** The projection tag of a partition: its events are spread over {@code tags} tags. */
+  public static String tagFor(String entityId, int tags) {
+    return "subscribers-" + Math.floorMod(entityId.hashCode(), tags);
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(new HashMap<>());
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(tag);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+    return event instanceof SubscriberErased;
+  }
+
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        return new PartitionSnapshot(List.copyOf(state.subscribers.values()));
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        var map = new HashMap<String, Subscriber>();
+        for (Subscriber s : ((PartitionSnapshot) from).subscribers()) {
+          map.put(s.id(), s);
+        }
+        return new State(map);
+      }
+    };
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Upsert.class, this::upsert)
+        .onCommand(Flush.class, (state, cmd) -> flushNow())
+        .onCommand(Get.class, this::get)
+        .onCommand(Erase.class, this::erase)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> upsert(State state, Upsert cmd) {
+    SubscriberInput input = cmd.input();
+    String id = idOf(input);
+    Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+    Subscriber after = merge(before, id, input, clock.instant());
+    boolean wasEmpty = pending.isEmpty();
+    pending.put(id, after);
+    pendingReplies.add(new PendingReply(cmd.replyTo(), after, before == null));
+    if (pending.size() >= settings.maxBatch()) {
+      return flushNow();
+    }
+    if (wasEmpty) {
+      context.getSelf().tell(new Flush());
+    }
+    return Effect().noReply();
+  }
+
+  private String idOf(SubscriberInput input) {
+    var address =
+        EmailAddress.parse(input.email())
+            .orElseThrow(() -> new IllegalArgumentException("invalid address reached a partition"));
+    return SubscriberKeys.subscriberId(accountId, address);
+  }
+
+  private ReplyEffect<Event, State> flushNow() {
+    if (pending.isEmpty()) {
+      return Effect().noReply();
+    }
+    return write(List.of()).thenNoReply();
+  }
+
+  /**
+   * Writes the pending upserts, followed by {@code more}, as one journal write, then answers every
+   * caller who was waiting on them.
+   */
+  private EffectBuilder<Event, State> write(List<Event> more) {
+    var events = new ArrayList<Event>(1 + more.size());
+    if (!pending.isEmpty()) {
+      events.add(new SubscribersUpserted(List.copyOf(pending.values())));
+    }
+    events.addAll(more);
+    var replies = List.copyOf(pendingReplies);
+    pending.clear();
+    pendingReplies.clear();
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s -> {
+              for (PendingReply r : replies) {
+                r.replyTo().tell(new Upserted(r.subscriber(), r.created()));
+              }
+            });
+  }
+
+  private ReplyEffect<Event, State> get(State state, Get cmd) {
+    Subscriber subscriber = state.get(cmd.subscriberId());
+    return Effect()
+        .reply(cmd.replyTo(), subscriber == null ? new NotFound() : new Found(subscriber));
+  }
+
+  private ReplyEffect<Event, State> erase(State state, Erase cmd) {
+    String id = cmd.subscriberId();
+    if (state.get(id) == null && !pending.containsKey(id)) {
+      return Effect().reply(cmd.replyTo(), new NotFound());
+    }
+    context.getLog().info("Erasing subscriber {} of {}", id, entityId);
+    return write(List.of(new SubscriberErased(id, clock.instant())))
+        .thenReply(cmd.replyTo(), s -> new Erased(id));
+  }
+
+  /** Applies an upsert to what the partition knows of the person (null when they are new). */
+  static Subscriber merge(Subscriber before, String id, SubscriberInput input, Instant now) {
+    if (before == null) {
+      var lists = new ArrayList<Membership>();
+      for (String listId : input.listIds()) {
+        lists.add(new Membership(listId, MembershipStatus.SUBSCRIBED, now));
+      }
+      return new Subscriber(
+          id,
+          input.email(),
+          input.name() == null ? "" : input.name(),
+          input.attributes() == null ? JsonNodeFactory.instance.objectNode() : input.attributes(),
+          SubscriberStatus.ACTIVE,
+          List.copyOf(lists),
+          now,
+          now);
+    }
+    ObjectNode attributes = before.attributes();
+    if (input.attributes() != null) {
+      attributes = before.attributes().deepCopy();
+      attributes.setAll(input.attributes());
+    }
+    var lists = new ArrayList<>(before.lists());
+    for (String listId : input.listIds()) {
+      if (lists.stream().noneMatch(m -> m.listId().equals(listId))) {
+        lists.add(new Membership(listId, MembershipStatus.SUBSCRIBED, now));
+      }
+    }
+    return new Subscriber(
+        id,
+        before.email(),
+        input.name() == null ? before.name() : input.name(),
+        attributes,
+        before.status(),
+        List.copyOf(lists),
+        before.createdAt(),
+        now);
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            SubscribersUpserted.class,
+            (state, event) -> {
+              for (Subscriber s : event.subscribers()) {
+                state.subscribers.put(s.id(), s);
+              }
+              return state;
+            })
+        .onEvent(
+            SubscriberErased.class,
+            (state, event) -> {
+              state.subscribers.remove(event.subscriberId());
+              return state;
+            })
+        .build();
+  }
+}

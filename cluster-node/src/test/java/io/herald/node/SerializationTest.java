@@ -1,0 +1,105 @@
+package io.herald.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.herald.protocol.AccountProtocol;
+import io.herald.protocol.AccountProtocol.AccountSummary;
+import io.herald.protocol.AccountProtocol.MailingList;
+import io.herald.protocol.CborSerializable;
+import io.herald.protocol.SubscriberProtocol;
+import io.herald.protocol.SubscriberProtocol.Membership;
+import io.herald.protocol.SubscriberProtocol.MembershipStatus;
+import io.herald.protocol.SubscriberProtocol.Subscriber;
+import io.herald.protocol.SubscriberProtocol.SubscriberInput;
+import io.herald.protocol.SubscriberProtocol.SubscriberStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every message, reply, event and snapshot survives the trip through the configured serializer. */
+class SerializationTest {
+
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(ConfigFactory.parseResources("serialization.conf"));
+  private static final Instant AT = Instant.parse("2026-03-04T05:06:07.123Z");
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  static Stream<CborSerializable> messages() {
+    ActorRef<AccountProtocol.Reply> accountReply =
+        testKit.<AccountProtocol.Reply>createTestProbe().ref();
+    ActorRef<SubscriberProtocol.Reply> subscriberReply =
+        testKit.<SubscriberProtocol.Reply>createTestProbe().ref();
+    var list = new MailingList("lst_1", "News ünïcode", AT);
+    var summary = new AccountSummary("acc_1", "Acme", 32, List.of(list), AT);
+    var attributes = new ObjectMapper().createObjectNode();
+    attributes.put("plan", "pro");
+    attributes.put("seats", 12);
+    attributes.put("ratio", 0.5);
+    attributes.putNull("none");
+    attributes.putArray("tags").add("a").add("b");
+    attributes.putObject("address").put("city", "Zürich");
+    var subscriber =
+        new Subscriber(
+            "abcdefghijklmnopqrstuvwx",
+            "ann@example.com",
+            "Ann",
+            attributes,
+            SubscriberStatus.ACTIVE,
+            List.of(new Membership("lst_1", MembershipStatus.SUBSCRIBED, AT)),
+            AT,
+            AT);
+    var input = new SubscriberInput("ann@example.com", "Ann", attributes, List.of("lst_1"));
+    return Stream.of(
+        new AccountProtocol.Create("Acme", "hash", 32, accountReply),
+        new AccountProtocol.Authenticate("hash", accountReply),
+        new AccountProtocol.AddApiKey("hash2", accountReply),
+        new AccountProtocol.CreateList("lst_1", "News", accountReply),
+        new AccountProtocol.GetSummary(accountReply),
+        new AccountProtocol.Found(summary),
+        new AccountProtocol.ListCreated(list),
+        new AccountProtocol.NotFound(),
+        new AccountProtocol.Refused("list_exists", "list lst_1 exists"),
+        new AccountProtocol.AccountCreated("acc_1", "Acme", "hash", 32, AT),
+        new AccountProtocol.ApiKeyAdded("hash2", AT),
+        new AccountProtocol.ListCreatedEvent("lst_1", "News", AT),
+        new io.herald.node.account.AccountEntity.Open(
+            "acc_1", "Acme", List.of("hash"), 32, List.of(list), AT),
+        new io.herald.node.account.AccountEntity.Unopened(),
+        new SubscriberProtocol.Upsert(input, subscriberReply),
+        new SubscriberProtocol.Get("abcdefghijklmnopqrstuvwx", subscriberReply),
+        new SubscriberProtocol.Erase("abcdefghijklmnopqrstuvwx", subscriberReply),
+        new SubscriberProtocol.Flush(),
+        new SubscriberProtocol.Upserted(subscriber, true),
+        new SubscriberProtocol.Found(subscriber),
+        new SubscriberProtocol.Erased("abcdefghijklmnopqrstuvwx"),
+        new SubscriberProtocol.NotFound(),
+        new SubscriberProtocol.SubscribersUpserted(List.of(subscriber)),
+        new SubscriberProtocol.SubscriberErased("abcdefghijklmnopqrstuvwx", AT),
+        new SubscriberProtocol.PartitionSnapshot(List.of(subscriber)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("messages")
+  void roundTripsThroughCbor(CborSerializable message) {
+    var serializer =
+        SerializationExtension.get(testKit.system().classicSystem()).findSerializerFor(message);
+    assertThat(serializer.getClass().getSimpleName()).isEqualTo("JacksonCborSerializer");
+
+    Object back = new SerializationTestKit(testKit.system()).verifySerialization(message, true);
+
+    assertThat(back).isEqualTo(message);
+  }
+}
