@@ -251,7 +251,7 @@ public final class SubscriberPartition
   }
 
   /** Applies an upsert to what the partition knows of the person (null when they are new). */
-  static Subscriber merge(Subscriber before, String id, SubscriberInput input, Instant now) {
+  public static Subscriber merge(Subscriber before, String id, SubscriberInput input, Instant now) {
     if (before == null) {
       var lists = new ArrayList<Membership>();
       for (String listId : input.listIds()) {

@@ -1,0 +1,149 @@
+package io.herald.node;
+
+import com.typesafe.config.Config;
+import io.herald.gateway.ApiRoutes;
+import io.herald.gateway.GatewaySettings;
+import io.herald.gateway.HttpMetrics;
+import io.herald.node.account.AccountEntity;
+import io.herald.node.health.NodeReadiness;
+import io.herald.node.storage.Database;
+import io.herald.node.subscriber.JdbcSubscriberDirectory;
+import io.herald.node.subscriber.SubscriberPartition;
+import io.herald.node.subscriber.SubscriberProjection;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Herald node: the actor system, its cluster membership, the entities and projections
+ * it hosts when it has the worker role, and the HTTP API it serves when it has the gateway role.
+ *
+ * <p>Start-up order matters: the database is migrated before any entity can write, sharding is
+ * initialised before the API accepts requests, and readiness is declared last.
+ */
+public final class HeraldNode {
+
+  private static final Logger log = LoggerFactory.getLogger(HeraldNode.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final String operatorToken;
+
+  private HeraldNode(ActorSystem<Void> system, ServerBinding binding, String operatorToken) {
+    this.system = system;
+    this.binding = binding;
+    this.operatorToken = operatorToken;
+  }
+
+  /** Starts a node with a fully composed configuration (see {@link NodeConfig}). */
+  public static HeraldNode start(Config config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** Starts a node with the given clock, for tests that need fixed time. */
+  public static HeraldNode start(Config config, Clock clock) {
+    Config herald = config.getConfig("herald");
+    String operatorToken =
+        OperatorToken.resolve(herald.getString("admin-token"), Path.of(herald.getString("data-dir")));
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "herald", config);
+    try {
+      return bootstrap(system, config, clock, operatorToken);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private static HeraldNode bootstrap(
+      ActorSystem<Void> system, Config config, Clock clock, String operatorToken) {
+    Config herald = config.getConfig("herald");
+    List<String> roles = config.getStringList("pekko.cluster.roles");
+    Cluster cluster = Cluster.get(system);
+
+    // Management first, so that /alive answers while the rest starts.
+    PekkoManagement.get(system).start();
+
+    // Storage: migrations run here, before any entity can write.
+    Database db = Database.get(system);
+    NodeReadiness.get(system).markStorageReady();
+
+    // Membership: with no seed nodes configured, form a cluster of one.
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+
+    // Entities: hosted on workers, proxied from gateway-only nodes.
+    AccountEntity.init(system, clock);
+    SubscriberPartition.init(
+        system,
+        clock,
+        new SubscriberPartition.Settings(
+            herald.getInt("subscribers.max-batch"), herald.getInt("projections.subscriber-tags")));
+
+    // Read models: projections run on workers only.
+    if (roles.contains("worker")) {
+      SubscriberProjection.init(system, db);
+    }
+
+    // The API: only on gateways.
+    ServerBinding binding = null;
+    if (roles.contains("gateway")) {
+      var routes =
+          new ApiRoutes(
+              GatewaySettings.fromConfig(herald, operatorToken),
+              ClusterSharding.get(system),
+              JdbcSubscriberDirectory.create(system, db));
+      binding =
+          Http.get(system)
+              .newServerAt(herald.getString("http.host"), herald.getInt("http.port"))
+              .bind(HttpMetrics.instrument(routes.routes()))
+              .toCompletableFuture()
+              .join()
+              .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      log.info("HTTP API listening on {}", binding.localAddress());
+    }
+    log.info("Herald node started with roles {} at {}", roles, cluster.selfMember().address());
+    return new HeraldNode(system, binding, operatorToken);
+  }
+
+  /** The node's actor system. */
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Where the HTTP API listens; null on a node without the gateway role. */
+  public InetSocketAddress httpAddress() {
+    return binding == null ? null : binding.localAddress();
+  }
+
+  /** The operator token this node accepts. */
+  public String operatorToken() {
+    return operatorToken;
+  }
+
+  /** Leaves the cluster and stops, running coordinated shutdown. */
+  public CompletionStage<Done> stop() {
+    system.terminate();
+    return system.getWhenTerminated();
+  }
+
+  /** Stops and waits, for tests. */
+  public void stopAndWait(Duration timeout) throws Exception {
+    stop().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

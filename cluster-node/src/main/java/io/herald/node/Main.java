@@ -1,0 +1,42 @@
+package io.herald.node;
+
+import com.typesafe.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point of {@code herald.jar}. With no arguments it starts a node from the configuration
+ * (application.conf and environment variables); SIGTERM stops it through coordinated shutdown.
+ */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  /** Starts a node, or runs the command named by the first argument. */
+  public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println("usage: java -jar herald.jar            start a node");
+      return;
+    }
+    if (args.length > 0) {
+      System.err.println("unknown command '" + args[0] + "'; try --help");
+      System.exit(2);
+    }
+    Config config;
+    try {
+      config = NodeConfig.load();
+    } catch (IllegalArgumentException e) {
+      System.err.println("herald: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      HeraldNode.start(config);
+    } catch (RuntimeException e) {
+      log.error("Herald node failed to start", e);
+      System.exit(1);
+    }
+  }
+}
