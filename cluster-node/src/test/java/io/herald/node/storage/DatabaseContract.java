@@ -61,7 +61,7 @@ abstract class DatabaseContract {
   @Test
   void sessionCommitsOnlyWhenToldTo() throws Exception {
     try (Database db = Database.start(scratch.settings())) {
-      String offsets = scratch.pluginTable("pekko_projection_offset_store");
+      String offsets = scratch.pluginIdentifier("pekko_projection_offset_store");
       String insert = "INSERT INTO " + offsets + " VALUES ('p', '%s', '1', 'SEQ', FALSE, 0)";
 
       DatabaseSession rolledBack = db.session();

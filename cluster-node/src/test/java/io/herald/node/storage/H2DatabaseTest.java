@@ -3,9 +3,14 @@ package io.herald.node.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 
 /** {@link DatabaseContract} on embedded H2, and the embedded default's settings. */
@@ -61,6 +66,33 @@ class H2DatabaseTest extends DatabaseContract {
                         .withFallback(ConfigFactory.load())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("herald.db.url");
+  }
+
+  @Test
+  void theExtensionStartsOnceFromTheSystemConfigAndClosesWithTheSystem() throws Exception {
+    try (ScratchDatabase scratch = ScratchDatabase.h2()) {
+      Config config =
+          ConfigFactory.parseMap(
+                  Map.of("herald.db.kind", "h2", "herald.db.url", scratch.settings().url()))
+              .withFallback(
+                  ConfigFactory.parseString(
+                      "pekko.actor.provider = local, pekko.coordinated-shutdown.exit-jvm = off"))
+              .withFallback(ConfigFactory.load());
+      ActorTestKit kit = ActorTestKit.create("database-extension", config);
+      Database db;
+      try {
+        db = Database.get(kit.system());
+
+        assertThat(Database.get(kit.system())).isSameAs(db);
+        assertThat(db.schemaVersion()).isEqualTo("2");
+        try (Connection connection = db.dataSource().getConnection()) {
+          assertThat(connection.isValid(1)).isTrue();
+        }
+      } finally {
+        kit.shutdownTestKit();
+      }
+      assertThatThrownBy(() -> db.dataSource().getConnection()).isInstanceOf(SQLException.class);
+    }
   }
 
   @Test

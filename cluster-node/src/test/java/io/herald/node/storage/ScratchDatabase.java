@@ -67,9 +67,9 @@ public final class ScratchDatabase implements AutoCloseable {
     return settings;
   }
 
-  /** A plugin table's name as SQL must write it: quoted lower case on H2, bare on MySQL. */
-  public String pluginTable(String table) {
-    return settings.kind() == DatabaseSettings.Kind.H2 ? '"' + table + '"' : table;
+  /** A name in the plugins' tables as SQL must write it: quoted lower case on H2, bare on MySQL. */
+  public String pluginIdentifier(String name) {
+    return settings.kind() == DatabaseSettings.Kind.H2 ? '"' + name + '"' : name;
   }
 
   /** Drops the database. */
