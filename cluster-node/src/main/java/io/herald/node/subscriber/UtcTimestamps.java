@@ -11,9 +11,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
- * How the read model stores an instant: as UTC wall-clock time without a zone, to the microsecond.
- * Neither H2 nor Connector/J shifts a {@code LocalDateTime} by a time zone, so the same value comes
- * back whatever the server's or the JVM's zone.
+ * How the read model stores an instant: as UTC wall-clock time without a zone, to the microsecond,
+ * so that the same value comes back whatever the server's, the driver's or the JVM's zone.
+ *
+ * <p>H2 takes a {@code LocalDateTime}. MySQL takes text: MariaDB 10 announces itself to Connector/J
+ * as server version 5.5.5, older than fractional seconds (5.6.4), so the driver would drop the
+ * microseconds of a bound {@code LocalDateTime}; reading them back is not affected.
  */
 final class UtcTimestamps {
 
