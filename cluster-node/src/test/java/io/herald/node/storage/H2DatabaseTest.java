@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link DatabaseContract} on embedded H2, and the embedded default's settings. */
 class H2DatabaseTest extends DatabaseContract {
@@ -42,6 +43,20 @@ class H2DatabaseTest extends DatabaseContract {
     String expectedFile = Path.of("some", "data").toAbsolutePath().resolve("herald").toString();
     assertThat(url).startsWith("jdbc:h2:file:" + expectedFile + ";");
     assertThat(url).contains(";DB_CLOSE_ON_EXIT=FALSE");
+  }
+
+  @Test
+  void theEmbeddedFileDatabaseOpensWithTheH2UrlOptions(@TempDir Path dataDir) {
+    DatabaseSettings settings =
+        new DatabaseSettings(DatabaseSettings.Kind.H2, Database.h2Url(dataDir), "", "", 2);
+
+    try (Database db = Database.start(settings)) {
+      assertThat(db.migrationsApplied()).isEqualTo(2);
+    }
+    try (Database reopened = Database.start(settings)) {
+      assertThat(reopened.migrationsApplied()).isZero();
+    }
+    assertThat(dataDir.resolve("herald.mv.db")).exists();
   }
 
   @Test
