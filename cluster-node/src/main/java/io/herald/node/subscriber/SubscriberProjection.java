@@ -51,9 +51,9 @@ public final class SubscriberProjection {
   private SubscriberProjection() {}
 
   /**
-   * Starts the projection instances. Call it once on every node after the cluster is formed and
-   * {@code db} is started; only nodes with role {@value #ROLE} run instances, the others route to
-   * them.
+   * Starts the projection instances. Call it once on every node at start, after {@code db} has
+   * started (its migrations create the offset tables); instances run once the cluster is up, on
+   * nodes with role {@value #ROLE} only.
    */
   public static void init(ActorSystem<?> system, Database db) {
     List<String> tags =
