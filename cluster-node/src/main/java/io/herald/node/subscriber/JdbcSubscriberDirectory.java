@@ -1,0 +1,188 @@
+package io.herald.node.subscriber;
+
+import io.herald.gateway.SubscriberDirectory;
+import io.herald.node.storage.Database;
+import io.herald.protocol.SubscriberProtocol.Membership;
+import io.herald.protocol.SubscriberProtocol.MembershipStatus;
+import io.herald.protocol.SubscriberProtocol.Subscriber;
+import io.herald.protocol.SubscriberProtocol.SubscriberStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+
+/**
+ * The subscriber read model queried over JDBC. Queries block, so they run on an executor of their
+ * own (in a node, the dispatcher {@value #DISPATCHER}) and never on the actors' threads.
+ *
+ * <p>A page of members is keyset-paginated: the members of the list with a subscriber id above the
+ * cursor, in ascending id order, read along the primary key of {@code list_members}. A member added
+ * or removed between two pages does not shift the others, so a walk through the pages sees every
+ * member that stayed on the list exactly once. The page's subscribers and then all their
+ * memberships come in two queries, whatever the page size. Every query names the account.
+ */
+public final class JdbcSubscriberDirectory implements SubscriberDirectory {
+
+  /** The largest page; a caller asking for more gets an {@link IllegalArgumentException}. */
+  public static final int MAX_LIMIT = 1000;
+
+  /** The dispatcher that runs the queries in a node. */
+  public static final String DISPATCHER = "herald.db.blocking-dispatcher";
+
+  private static final String PAGE =
+      "SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at, s.updated_at"
+          + " FROM list_members m"
+          + " JOIN subscribers s ON s.account_id = m.account_id AND s.id = m.subscriber_id"
+          + " WHERE m.account_id = ? AND m.list_id = ? AND m.subscriber_id > ?"
+          + " ORDER BY m.subscriber_id"
+          + " LIMIT ?";
+
+  private static final String MEMBERSHIPS =
+      "SELECT subscriber_id, list_id, status, since FROM list_members"
+          + " WHERE account_id = ? AND subscriber_id IN (%s)"
+          + " ORDER BY subscriber_id, list_id";
+
+  private final DataSource dataSource;
+  private final Executor executor;
+
+  /** A directory over a pool, running its queries on the executor. */
+  public JdbcSubscriberDirectory(DataSource dataSource, Executor executor) {
+    this.dataSource = Objects.requireNonNull(dataSource);
+    this.executor = Objects.requireNonNull(executor);
+  }
+
+  /** The directory of a node: the node's database, queried on {@value #DISPATCHER}. */
+  public static JdbcSubscriberDirectory create(ActorSystem<?> system, Database db) {
+    Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
+    return new JdbcSubscriberDirectory(db.dataSource(), executor);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Members of every status are listed; each subscriber carries all its memberships, of this
+   * list and others. Fails with {@link IllegalArgumentException} when {@code limit} is outside 1 to
+   * {@value #MAX_LIMIT}, and with the {@link SQLException} when the database fails.
+   */
+  @Override
+  public CompletionStage<Page> listMembers(
+      String accountId, String listId, int limit, Optional<String> afterId) {
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(listId, "listId");
+    Objects.requireNonNull(afterId, "afterId");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT));
+    }
+    CompletableFuture<Page> result = new CompletableFuture<>();
+    try {
+      executor.execute(
+          () -> {
+            try {
+              result.complete(readPage(accountId, listId, limit, afterId.orElse("")));
+            } catch (Exception | Error e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      result.completeExceptionally(rejected);
+    }
+    return result;
+  }
+
+  private Page readPage(String accountId, String listId, int limit, String afterId)
+      throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      // One row more than asked tells whether another page follows.
+      List<Subscriber> rows = readSubscribers(connection, accountId, listId, limit + 1, afterId);
+      boolean hasMore = rows.size() > limit;
+      List<Subscriber> page = hasMore ? rows.subList(0, limit) : rows;
+
+      Map<String, List<Membership>> lists = readMemberships(connection, accountId, page);
+
+      List<Subscriber> items = new ArrayList<>(page.size());
+      for (Subscriber s : page) {
+        items.add(
+            new Subscriber(
+                s.id(),
+                s.email(),
+                s.name(),
+                s.attributes(),
+                s.status(),
+                List.copyOf(lists.getOrDefault(s.id(), List.of())),
+                s.createdAt(),
+                s.updatedAt()));
+      }
+      return new Page(List.copyOf(items), hasMore);
+    }
+  }
+
+  private static List<Subscriber> readSubscribers(
+      Connection connection, String accountId, String listId, int rows, String afterId)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(PAGE)) {
+      statement.setString(1, accountId);
+      statement.setString(2, listId);
+      statement.setString(3, afterId);
+      statement.setInt(4, rows);
+      List<Subscriber> subscribers = new ArrayList<>(rows);
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          subscribers.add(
+              new Subscriber(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  AttributesJson.read(rs.getString(4)),
+                  SubscriberStatus.valueOf(rs.getString(5)),
+                  List.of(),
+                  UtcTimestamps.fromColumn(rs.getObject(6, LocalDateTime.class)),
+                  UtcTimestamps.fromColumn(rs.getObject(7, LocalDateTime.class))));
+        }
+      }
+      return subscribers;
+    }
+  }
+
+  private static Map<String, List<Membership>> readMemberships(
+      Connection connection, String accountId, List<Subscriber> page) throws SQLException {
+    if (page.isEmpty()) {
+      return Map.of();
+    }
+    String sql =
+        String.format(MEMBERSHIPS, String.join(", ", Collections.nCopies(page.size(), "?")));
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, accountId);
+      for (int i = 0; i < page.size(); i++) {
+        statement.setString(i + 2, page.get(i).id());
+      }
+      Map<String, List<Membership>> lists = new HashMap<>();
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          lists
+              .computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+              .add(
+                  new Membership(
+                      rs.getString(2),
+                      MembershipStatus.valueOf(rs.getString(3)),
+                      UtcTimestamps.fromColumn(rs.getObject(4, LocalDateTime.class))));
+        }
+      }
+      return lists;
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.herald.node.subscriber;
+
+import io.herald.node.storage.DatabaseSettings;
+import io.herald.protocol.SubscriberProtocol.Membership;
+import io.herald.protocol.SubscriberProtocol.Subscriber;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Writes the final state of changed subscribers into {@code subscribers} and {@code list_members},
+ * with a handful of multi-row statements per batch whatever its size (DESIGN.md, principle 9): one
+ * delete of memberships and one delete of erased rows per account (in chunks of {@value #CHUNK}
+ * ids), one batched upsert of rows and one batched insert of memberships.
+ *
+ * <p>An upsert replaces the row and every membership of the subscriber; an erasure deletes both.
+ * Writing the same changes twice leaves the same rows, so a batch replayed after a crash is
+ * harmless.
+ */
+final class SubscriberRowWriter {
+
+  /** The most ids in one {@code IN} list, and the most rows in one JDBC batch. */
+  static final int CHUNK = 500;
+
+  private static final String UPSERT_COLUMNS =
+      "account_id, id, email, name, attributes, status, created_at, updated_at";
+
+  private static final String H2_UPSERT =
+      "MERGE INTO subscribers ("
+          + UPSERT_COLUMNS
+          + ") KEY (account_id, id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+  // VALUES() rather than a row alias: MariaDB has no row alias, and MySQL still accepts VALUES().
+  private static final String MYSQL_UPSERT =
+      "INSERT INTO subscribers ("
+          + UPSERT_COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON DUPLICATE KEY UPDATE email = VALUES(email), name = VALUES(name),"
+          + " attributes = VALUES(attributes), status = VALUES(status),"
+          + " created_at = VALUES(created_at), updated_at = VALUES(updated_at)";
+
+  private static final String INSERT_MEMBERSHIP =
+      "INSERT INTO list_members (account_id, list_id, subscriber_id, status, since)"
+          + " VALUES (?, ?, ?, ?, ?)";
+
+  private static final Comparator<Change> KEY_ORDER =
+      Comparator.comparing(Change::accountId).thenComparing(Change::subscriberId);
+
+  /** What happened to one subscriber of one account, as the read model must show it. */
+  sealed interface Change permits Upsert, Erase {
+    String accountId();
+
+    String subscriberId();
+  }
+
+  /** The subscriber now stands as given. */
+  record Upsert(String accountId, Subscriber subscriber) implements Change {
+    @Override
+    public String subscriberId() {
+      return subscriber.id();
+    }
+  }
+
+  /** The subscriber is gone. */
+  record Erase(String accountId, String subscriberId) implements Change {}
+
+  private final DatabaseSettings.Kind kind;
+  private final String upsertSql;
+
+  private SubscriberRowWriter(DatabaseSettings.Kind kind) {
+    this.kind = kind;
+    this.upsertSql = kind == DatabaseSettings.Kind.H2 ? H2_UPSERT : MYSQL_UPSERT;
+  }
+
+  /** The writer for a vendor's upsert syntax. */
+  static SubscriberRowWriter forKind(DatabaseSettings.Kind kind) {
+    return new SubscriberRowWriter(kind);
+  }
+
+  /**
+   * Writes the changes in the caller's transaction.
+   *
+   * @param changes at most one per (account, subscriber): the last that happened
+   */
+  void write(Connection connection, Collection<Change> changes) throws SQLException {
+    if (changes.isEmpty()) {
+      return;
+    }
+    // Rows in key order: concurrent writers then lock in the same order, which keeps InnoDB's
+    // deadlock detector quiet.
+    List<Change> sorted = changes.stream().sorted(KEY_ORDER).toList();
+    List<Upsert> upserts = new ArrayList<>();
+    for (Change change : sorted) {
+      if (change instanceof Upsert upsert) {
+        upserts.add(upsert);
+      }
+    }
+
+    // Every touched subscriber loses its memberships; the upserts write theirs back below.
+    deleteByIds(connection, "DELETE FROM list_members", "subscriber_id", sorted, c -> true);
+
+    // Erased subscribers lose their row.
+    deleteByIds(connection, "DELETE FROM subscribers", "id", sorted, c -> c instanceof Erase);
+
+    upsertRows(connection, upserts);
+
+    insertMemberships(connection, upserts);
+  }
+
+  private static void deleteByIds(
+      Connection connection,
+      String deleteFrom,
+      String idColumn,
+      List<Change> changes,
+      Predicate<Change> which)
+      throws SQLException {
+    Map<String, List<String>> idsByAccount =
+        changes.stream()
+            .filter(which)
+            .collect(
+                Collectors.groupingBy(
+                    Change::accountId,
+                    TreeMap::new,
+                    Collectors.mapping(Change::subscriberId, Collectors.toList())));
+    for (Map.Entry<String, List<String>> entry : idsByAccount.entrySet()) {
+      List<String> ids = entry.getValue();
+      for (int from = 0; from < ids.size(); from += CHUNK) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+        String sql =
+            deleteFrom
+                + " WHERE account_id = ? AND "
+                + idColumn
+                + " IN ("
+                + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                + ")";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+          statement.setString(1, entry.getKey());
+          for (int i = 0; i < chunk.size(); i++) {
+            statement.setString(i + 2, chunk.get(i));
+          }
+          statement.executeUpdate();
+        }
+      }
+    }
+  }
+
+  private void upsertRows(Connection connection, List<Upsert> upserts) throws SQLException {
+    if (upserts.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(upsertSql)) {
+      int pending = 0;
+      for (Upsert upsert : upserts) {
+        Subscriber s = upsert.subscriber();
+        statement.setString(1, upsert.accountId());
+        statement.setString(2, s.id());
+        statement.setString(3, Objects.requireNonNull(s.email(), "email"));
+        statement.setString(4, s.name());
+        statement.setString(5, AttributesJson.write(s.attributes()));
+        statement.setString(6, Objects.requireNonNull(s.status(), "status").name());
+        UtcTimestamps.bind(statement, 7, s.createdAt(), kind);
+        UtcTimestamps.bind(statement, 8, s.updatedAt(), kind);
+        statement.addBatch();
+        if (++pending == CHUNK) {
+          statement.executeBatch();
+          pending = 0;
+        }
+      }
+      if (pending > 0) {
+        statement.executeBatch();
+      }
+    }
+  }
+
+  private void insertMemberships(Connection connection, List<Upsert> upserts) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(INSERT_MEMBERSHIP)) {
+      int pending = 0;
+      for (Upsert upsert : upserts) {
+        for (Membership membership : distinctLists(upsert.subscriber())) {
+          statement.setString(1, upsert.accountId());
+          statement.setString(2, membership.listId());
+          statement.setString(3, upsert.subscriberId());
+          statement.setString(4, Objects.requireNonNull(membership.status(), "status").name());
+          UtcTimestamps.bind(statement, 5, membership.since(), kind);
+          statement.addBatch();
+          if (++pending == CHUNK) {
+            statement.executeBatch();
+            pending = 0;
+          }
+        }
+      }
+      if (pending > 0) {
+        statement.executeBatch();
+      }
+    }
+  }
+
+  // One row per list: a post-image that names a list twice keeps its last membership rather than
+  // failing the whole batch on the primary key.
+  private static Collection<Membership> distinctLists(Subscriber subscriber) {
+    if (subscriber.lists() == null) {
+      return List.of();
+    }
+    Map<String, Membership> byList = new LinkedHashMap<>();
+    for (Membership membership : subscriber.lists()) {
+      byList.put(membership.listId(), membership);
+    }
+    return byList.values();
+  }
+}
