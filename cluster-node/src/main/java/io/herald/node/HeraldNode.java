@@ -59,7 +59,8 @@ public final class HeraldNode {
   public static HeraldNode start(Config config, Clock clock) {
     Config herald = config.getConfig("herald");
     String operatorToken =
-        OperatorToken.resolve(herald.getString("admin-token"), Path.of(herald.getString("data-dir")));
+        OperatorToken.resolve(
+            herald.getString("admin-token"), Path.of(herald.getString("data-dir")));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "herald", config);
     try {
       return bootstrap(system, config, clock, operatorToken);

@@ -3,6 +3,7 @@ package io.herald.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.herald.node.storage.Database;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +48,7 @@ public final class NodeConfig {
       if (kind.equals("mysql")) {
         throw new IllegalArgumentException("HERALD_DB=mysql needs HERALD_DB_URL");
       }
-      url = "jdbc:h2:file:" + dataDir.resolve("herald") + ";DB_CLOSE_ON_EXIT=FALSE";
+      url = Database.h2Url(dataDir);
     }
     List<String> roles = split(herald.getString("roles"));
     for (String role : roles) {

@@ -1,23 +1,22 @@
 package io.herald.node.subscriber;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Map;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * A subscriber's attributes as the JSON text the read model stores. The entity has already checked
+ * A subscriber's attributes as the JSON text the read model stores. The gateway has already checked
  * their size and depth, so nothing here limits them.
  */
 final class AttributesJson {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private AttributesJson() {}
 
   /** The attributes as a JSON object; none is the empty object. */
-  static String write(Map<String, Object> attributes) {
+  static String write(ObjectNode attributes) {
     if (attributes == null || attributes.isEmpty()) {
       return "{}";
     }
@@ -29,11 +28,15 @@ final class AttributesJson {
   }
 
   /** The attributes in stored JSON text, in their stored order. */
-  static Map<String, Object> read(String json) {
+  static ObjectNode read(String json) {
     try {
-      return MAPPER.readValue(json, MAP);
+      JsonNode node = MAPPER.readTree(json);
+      if (node instanceof ObjectNode object) {
+        return object;
+      }
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored attributes are not a JSON object", e);
+      throw new IllegalStateException("stored attributes are not JSON", e);
     }
+    throw new IllegalStateException("stored attributes are not a JSON object");
   }
 }

@@ -45,7 +45,8 @@ public final class Api {
 
   /** A POST of a JSON text. */
   public Reply post(String path, String token, String json) {
-    return post(path, token, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return post(
+        path, token, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** A POST of raw bytes with a content type. */
@@ -83,7 +84,8 @@ public final class Api {
   public String openAccount(String operatorToken, String name) {
     Reply reply = post("/api/v1/accounts", operatorToken, "{\"name\":\"" + name + "\"}");
     if (reply.status() != 201) {
-      throw new IllegalStateException("account not created: " + reply.status() + " " + reply.body());
+      throw new IllegalStateException(
+          "account not created: " + reply.status() + " " + reply.body());
     }
     return reply.body().get("apiKey").asText();
   }

@@ -32,7 +32,8 @@ class ApiTest {
 
   @BeforeAll
   static void startNode() {
-    node = HeraldNode.start(TestNodes.config(dataDir, TestNodes.memoryH2(), 0, "", "gateway,worker"));
+    node =
+        HeraldNode.start(TestNodes.config(dataDir, TestNodes.memoryH2(), 0, "", "gateway,worker"));
     api = new Api(node.httpAddress());
   }
 
@@ -176,7 +177,8 @@ class ApiTest {
     assertThat(text.status()).isEqualTo(415);
     assertThat(text.errorCode()).isEqualTo("unsupported_media_type");
 
-    byte[] latin1 = "{\"email\":\"a@example.com\",\"name\":\"Jörg\"}".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] latin1 =
+        "{\"email\":\"a@example.com\",\"name\":\"Jörg\"}".getBytes(StandardCharsets.ISO_8859_1);
     Reply notUtf8 = api.post("/api/v1/subscribers", key, "application/json", latin1);
     assertThat(notUtf8.status()).isEqualTo(400);
     assertThat(notUtf8.errorCode()).isEqualTo("invalid_encoding");
@@ -190,7 +192,8 @@ class ApiTest {
     String id = createSubscriber("keep@example.com");
     Reply before = api.get("/api/v1/subscribers/" + id, key);
 
-    upsert("{\"email\":\"keep@example.com\",\"attributes\":{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{}}}}}}}");
+    upsert(
+        "{\"email\":\"keep@example.com\",\"attributes\":{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{}}}}}}}");
     upsert("{\"email\":\"keep@example.com\",\"name\":\"X\\nY\"}");
     upsert("{\"email\":\"keep@example.com\",\"lists\":[\"lst_nope\"]}");
     upsert("{\"email\":\"keep@example.com\",\"name\":7}");
@@ -217,7 +220,9 @@ class ApiTest {
     assertThat(api.delete("/api/v1/subscribers/" + id, otherKey).status()).isEqualTo(404);
     Reply foreignList =
         api.post(
-            "/api/v1/subscribers", otherKey, "{\"email\":\"b@example.com\",\"lists\":[\"" + listId + "\"]}");
+            "/api/v1/subscribers",
+            otherKey,
+            "{\"email\":\"b@example.com\",\"lists\":[\"" + listId + "\"]}");
     assertThat(foreignList.status()).isEqualTo(422);
     assertThat(api.get("/api/v1/subscribers/" + id, key).status()).isEqualTo(200);
   }
@@ -231,7 +236,10 @@ class ApiTest {
     Eventually.within(
         Duration.ofSeconds(15),
         () ->
-            assertThat(api.get("/api/v1/lists/" + listId + "/subscribers?limit=1000", key).body().get("items"))
+            assertThat(
+                    api.get("/api/v1/lists/" + listId + "/subscribers?limit=1000", key)
+                        .body()
+                        .get("items"))
                 .hasSize(25));
 
     List<String> seen = new ArrayList<>();
@@ -239,11 +247,15 @@ class ApiTest {
     int pages = 0;
     do {
       String path =
-          "/api/v1/lists/" + listId + "/subscribers?limit=10" + (cursor == null ? "" : "&cursor=" + cursor);
+          "/api/v1/lists/"
+              + listId
+              + "/subscribers?limit=10"
+              + (cursor == null ? "" : "&cursor=" + cursor);
       Reply page = api.get(path, key);
       assertThat(page.status()).isEqualTo(200);
       page.body().get("items").forEach(n -> seen.add(n.get("id").asText()));
-      cursor = page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
+      cursor =
+          page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
       if (pages == 0) {
         createSubscriber("late@example.com");
       }

@@ -75,9 +75,7 @@ public final class GrainBench {
                     Effect()
                         .persist(
                             new SubscriberProtocol.SubscribersUpserted(
-                                List.of(
-                                    SubscriberPartitionAccess.merge(
-                                        entityId, put.input()))))
+                                List.of(SubscriberPartitionAccess.merge(entityId, put.input()))))
                         .thenReply(put.replyTo(), s -> new Done()))
             .build();
       }
@@ -130,7 +128,8 @@ public final class GrainBench {
             return sharding
                 .entityRefFor(SubscriberProtocol.TYPE_KEY, SubscriberKeys.entityId("acc_bench", p))
                 .ask(
-                    (ActorRef<SubscriberProtocol.Reply> r) -> new SubscriberProtocol.Upsert(input, r),
+                    (ActorRef<SubscriberProtocol.Reply> r) ->
+                        new SubscriberProtocol.Upsert(input, r),
                     timeout);
           };
 
@@ -172,7 +171,8 @@ public final class GrainBench {
     double seconds = (System.nanoTime() - start) / 1e9;
     double rate = count / seconds;
     System.out.printf(
-        "%-32s %d writes in %.1fs = %.0f/s (%d failed)%n", label, count, seconds, rate, failures.get());
+        "%-32s %d writes in %.1fs = %.0f/s (%d failed)%n",
+        label, count, seconds, rate, failures.get());
     return rate;
   }
 

@@ -21,8 +21,7 @@ class RestartTest {
   @Test
   void everythingSurvivesARestart() throws Exception {
     var config =
-        TestNodes.config(
-            dataDir, "h2", Database.h2Url(dataDir), 0, "", "gateway,worker", Map.of());
+        TestNodes.config(dataDir, "h2", Database.h2Url(dataDir), 0, "", "gateway,worker", Map.of());
 
     HeraldNode node = HeraldNode.start(config);
     Api api = new Api(node.httpAddress());

@@ -14,8 +14,8 @@ import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two nodes in one JVM over one database: subscriber partitions spread over both, and the API
- * keeps answering for every subscriber after one node leaves.
+ * Two nodes in one JVM over one database: subscriber partitions spread over both, and the API keeps
+ * answering for every subscriber after one node leaves.
  */
 class TwoNodeClusterTest {
 
@@ -41,11 +41,13 @@ class TwoNodeClusterTest {
 
   private static int entitiesOn(ActorSystem<?> system) {
     CurrentShardRegionState state =
-        AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>ask(
-                ClusterSharding.get(system).shardState(),
-                replyTo -> new GetShardRegionState(SubscriberProtocol.TYPE_KEY, replyTo),
-                Duration.ofSeconds(5),
-                system.scheduler())
+        AskPattern
+            .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>
+                ask(
+                    ClusterSharding.get(system).shardState(),
+                    replyTo -> new GetShardRegionState(SubscriberProtocol.TYPE_KEY, replyTo),
+                    Duration.ofSeconds(5),
+                    system.scheduler())
             .toCompletableFuture()
             .join();
     return state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum();
@@ -58,10 +60,12 @@ class TwoNodeClusterTest {
     int port2 = TestNodes.freePort();
     String seeds = "127.0.0.1:" + port1;
     HeraldNode first =
-        HeraldNode.start(TestNodes.config(dataDir.resolve("one"), db, port1, seeds, "gateway,worker"));
+        HeraldNode.start(
+            TestNodes.config(dataDir.resolve("one"), db, port1, seeds, "gateway,worker"));
     nodes.add(first);
     HeraldNode second =
-        HeraldNode.start(TestNodes.config(dataDir.resolve("two"), db, port2, seeds, "gateway,worker"));
+        HeraldNode.start(
+            TestNodes.config(dataDir.resolve("two"), db, port2, seeds, "gateway,worker"));
     nodes.add(second);
     Eventually.within(
         Duration.ofSeconds(30),
@@ -101,7 +105,10 @@ class TwoNodeClusterTest {
         });
     assertThat(entitiesOn(first.system())).isGreaterThanOrEqualTo(1);
     var late =
-        api.post("/api/v1/subscribers", key, "{\"email\":\"late@example.com\",\"lists\":[\"" + listId + "\"]}");
+        api.post(
+            "/api/v1/subscribers",
+            key,
+            "{\"email\":\"late@example.com\",\"lists\":[\"" + listId + "\"]}");
     assertThat(late.status()).isEqualTo(201);
   }
 }

@@ -132,7 +132,7 @@ abstract class SubscriberProjectionContract {
         SubscriberKeys.subscriberId(accountId, EmailAddress.parse(email).orElseThrow()),
         email,
         null,
-        Map.of("source", "import"),
+        tree(Map.of("source", "import")),
         SubscriberStatus.ACTIVE,
         List.of(new Membership("news", MembershipStatus.SUBSCRIBED, T0)),
         T0,
@@ -169,5 +169,9 @@ abstract class SubscriberProjectionContract {
       }
     }
     return keys;
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode tree(Map<String, Object> values) {
+    return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(values);
   }
 }

@@ -108,7 +108,7 @@ abstract class SubscriberReadModelContract {
             idOf(ACME, "ada@example.com"),
             "ada@example.com",
             "Ada",
-            attributes,
+            tree(attributes),
             SubscriberStatus.ACTIVE,
             List.of(
                 new Membership("news", MembershipStatus.SUBSCRIBED, T0),
@@ -141,7 +141,7 @@ abstract class SubscriberReadModelContract {
             id,
             "bob@example.com",
             "Robert",
-            Map.of("plan", "pro"),
+            tree(Map.of("plan", "pro")),
             SubscriberStatus.BOUNCED,
             List.of(
                 new Membership("offers", MembershipStatus.SUBSCRIBED, T0.plusSeconds(60)),
@@ -268,7 +268,7 @@ abstract class SubscriberReadModelContract {
             idOf(ACME, "judy@example.com"),
             "judy@example.com",
             null,
-            Map.of(),
+            tree(Map.of()),
             SubscriberStatus.ACTIVE,
             List.of(new Membership("news", MembershipStatus.SUBSCRIBED, precise)),
             precise,
@@ -425,7 +425,7 @@ abstract class SubscriberReadModelContract {
             sharedId,
             acme.get(0).email(),
             "Twin",
-            Map.of("account", "globex"),
+            tree(Map.of("account", "globex")),
             SubscriberStatus.ACTIVE,
             List.of(
                 new Membership("news", MembershipStatus.UNSUBSCRIBED, T0),
@@ -449,7 +449,7 @@ abstract class SubscriberReadModelContract {
             acmeOne.id(),
             acmeOne.email(),
             "Globex One",
-            Map.of(),
+            tree(Map.of()),
             SubscriberStatus.ACTIVE,
             List.of(new Membership("news", MembershipStatus.SUBSCRIBED, T0)),
             T0,
@@ -475,7 +475,7 @@ abstract class SubscriberReadModelContract {
         idOf(accountId, email),
         email,
         "Name of " + email,
-        Map.of("source", "test"),
+        tree(Map.of("source", "test")),
         SubscriberStatus.ACTIVE,
         List.of(lists),
         T0,
@@ -585,5 +585,9 @@ abstract class SubscriberReadModelContract {
       rs.next();
       return rs.getInt(1);
     }
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode tree(Map<String, Object> values) {
+    return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(values);
   }
 }
