@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The subscriber read model as the gateway sees it: queries over what projections have written.
- * The node supplies the implementation (JDBC).
+ * The subscriber read model as the gateway sees it: queries over what projections have written. The
+ * node supplies the implementation (JDBC).
  */
 public interface SubscriberDirectory {
 

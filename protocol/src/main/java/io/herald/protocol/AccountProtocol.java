@@ -39,7 +39,8 @@ public final class AccountProtocol {
   public record GetSummary(ActorRef<Reply> replyTo) implements Command {}
 
   /** Replies of an account. */
-  public sealed interface Reply extends CborSerializable permits Found, ListCreated, NotFound, Refused {}
+  public sealed interface Reply extends CborSerializable
+      permits Found, ListCreated, NotFound, Refused {}
 
   /** The account as it stands. */
   public record Found(AccountSummary account) implements Reply {}

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A normalised mailbox address: trimmed, the domain lower-cased (compared case-insensitively as
- * RFC 5321 says), the local part kept as given (it is case-sensitive by the standard).
+ * A normalised mailbox address: trimmed, the domain lower-cased (compared case-insensitively as RFC
+ * 5321 says), the local part kept as given (it is case-sensitive by the standard).
  *
  * <p>Validation follows RFC 5321 limits (local part at most 64 octets, domain at most 255, the
  * whole path at most 254) and refuses what no relay accepts: spaces, control characters, quoted

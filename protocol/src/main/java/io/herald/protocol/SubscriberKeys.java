@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * How a subscriber's id, partition and entity id follow from the account and the address.
  *
- * <p>The id is derived from the normalised address, so the same person imported twice lands on
- * the same id without a look-up, and any node can tell which partition holds them.
+ * <p>The id is derived from the normalised address, so the same person imported twice lands on the
+ * same id without a look-up, and any node can tell which partition holds them.
  */
 public final class SubscriberKeys {
 

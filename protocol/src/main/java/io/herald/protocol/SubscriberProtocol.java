@@ -49,7 +49,8 @@ public final class SubscriberProtocol {
       implements CborSerializable {}
 
   /** Replies of a partition. */
-  public sealed interface Reply extends CborSerializable permits Upserted, Found, Erased, NotFound {}
+  public sealed interface Reply extends CborSerializable
+      permits Upserted, Found, Erased, NotFound {}
 
   /** The subscriber after the upsert; {@code created} tells whether it is new. */
   public record Upserted(Subscriber subscriber, boolean created) implements Reply {}
