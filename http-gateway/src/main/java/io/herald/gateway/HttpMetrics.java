@@ -17,10 +17,12 @@ import org.apache.pekko.http.javadsl.server.Route;
  * ({@code 2xx} ... {@code 5xx}). Paths are left out on purpose: ids in them would make one series
  * per resource.
  *
- * <p>Wrap the complete API route once, outermost: {@code HttpMetrics.onDefaultRegistry()
- * .instrument(routes)}. Latency runs from the request reaching the route to the response being
- * produced, not until a streamed body has been sent. Requests the server answers without running
- * the route (request timeout, malformed requests) are not counted.
+ * <p>Wrap the complete API route once, outermost: {@code HttpMetrics.instrument(routes)}, which
+ * records into {@link PrometheusRegistry#defaultRegistry}, the registry that {@code /metrics}
+ * serves. Tests use an instance on a registry of their own and {@link #measure}. Latency runs from
+ * the request reaching the route to the response being produced, not until a streamed body has been
+ * sent. Requests the server answers without running the route (request timeout, malformed requests)
+ * are not counted.
  */
 public final class HttpMetrics {
 
@@ -73,12 +75,17 @@ public final class HttpMetrics {
     return metrics;
   }
 
+  /** {@code inner}, counted and timed in the default registry; see {@link #measure}. */
+  public static Route instrument(Route inner) {
+    return onDefaultRegistry().measure(inner);
+  }
+
   /**
    * {@code inner}, counted and timed. Rejections and exceptions that escape {@code inner} are
    * turned into responses here with Pekko's default handlers, so every request is recorded with the
    * status its client sees; map errors inside {@code inner} to keep control of them.
    */
-  public Route instrument(Route inner) {
+  public Route measure(Route inner) {
     Route sealed = inner.seal();
     return extractRequest(
         request -> {

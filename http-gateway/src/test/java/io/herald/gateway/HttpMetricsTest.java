@@ -53,7 +53,7 @@ class HttpMetricsTest {
     ServerBinding binding =
         Http.get(system)
             .newServerAt("127.0.0.1", 0)
-            .bind(new HttpMetrics(registry).instrument(api))
+            .bind(new HttpMetrics(registry).measure(api))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + binding.localAddress().getPort();

@@ -62,7 +62,7 @@ class ManagementEndpointsTest {
     ServerBinding binding =
         Http.get(node.system())
             .newServerAt("127.0.0.1", 0)
-            .bind(HttpMetrics.onDefaultRegistry().instrument(api))
+            .bind(HttpMetrics.instrument(api))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     try {
