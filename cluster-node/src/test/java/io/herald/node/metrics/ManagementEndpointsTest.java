@@ -40,8 +40,10 @@ class ManagementEndpointsTest {
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    node.close();
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
   }
 
   @Test

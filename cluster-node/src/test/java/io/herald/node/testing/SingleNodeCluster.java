@@ -15,7 +15,9 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -118,9 +120,16 @@ public final class SingleNodeCluster implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while the node stopped", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("The node did not stop", e);
+    }
   }
 
   /** An assertion that may throw checked exceptions, such as an HTTP call. */
