@@ -1,0 +1,17 @@
+-- The database and user Herald needs on MySQL 8 or MariaDB 10.6+. Run it once as an
+-- administrator:  mysql -h127.0.0.1 -uroot < deploy/mysql-setup.sql
+--
+-- The password below is the one config/local1..3.conf use on a developer machine. For any
+-- shared database, change it here and pass the new one as HERALD_DB_PASSWORD.
+
+CREATE DATABASE IF NOT EXISTS herald CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+
+CREATE USER IF NOT EXISTS 'herald'@'localhost' IDENTIFIED BY 'herald-local';
+CREATE USER IF NOT EXISTS 'herald'@'%' IDENTIFIED BY 'herald-local';
+
+-- Reads and writes for the journal, snapshots, projection offsets and read models, and the DDL
+-- that the node's Flyway migrations run at start-up. Nothing outside the herald database.
+GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES
+  ON herald.* TO 'herald'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES
+  ON herald.* TO 'herald'@'%';
