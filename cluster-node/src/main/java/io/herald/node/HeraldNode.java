@@ -6,6 +6,7 @@ import io.herald.gateway.GatewaySettings;
 import io.herald.gateway.HttpMetrics;
 import io.herald.node.account.AccountEntity;
 import io.herald.node.health.NodeReadiness;
+import io.herald.node.management.NodeManagement;
 import io.herald.node.storage.Database;
 import io.herald.node.subscriber.JdbcSubscriberDirectory;
 import io.herald.node.subscriber.SubscriberPartition;
@@ -25,7 +26,6 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,14 +77,15 @@ public final class HeraldNode {
     Cluster cluster = Cluster.get(system);
 
     // Management first, so that /alive answers while the rest starts.
-    PekkoManagement.get(system).start();
+    NodeManagement.start(system);
 
     // Storage: migrations run here, before any entity can write.
     Database db = Database.get(system);
     NodeReadiness.get(system).markStorageReady();
 
     // Membership: with no seed nodes configured, form a cluster of one.
-    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()
+        && !NodeManagement.formsClusterThroughBootstrap(config)) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
 

@@ -20,30 +20,27 @@ public final class AccountRoutes extends RouteSupport {
     this.accounts = accounts;
   }
 
-  /** The routes; the caller has checked the operator token. */
+  /** The routes under {@code /accounts}; the caller has matched the prefix and the token. */
   public Route routes() {
-    return pathPrefix(
-        "accounts",
+    return pathEndOrSingleSlash(
         () ->
-            pathEndOrSingleSlash(
+            post(
                 () ->
-                    post(
-                        () ->
-                            jsonBody(
-                                CREATE_FIELDS,
-                                body -> {
-                                  String name = validName("name", body.requiredString("name"));
-                                  return accounts
-                                      .open(name, settings.subscriberPartitions())
-                                      .thenApply(
-                                          opened ->
-                                              responses.json(
-                                                  StatusCodes.CREATED,
-                                                  new AccountView(
-                                                      opened.account().id(),
-                                                      opened.account().name(),
-                                                      opened.apiKey(),
-                                                      opened.account().createdAt())));
-                                }))));
+                    jsonBody(
+                        CREATE_FIELDS,
+                        body -> {
+                          String name = validName("name", body.requiredString("name"));
+                          return accounts
+                              .open(name, settings.subscriberPartitions())
+                              .thenApply(
+                                  opened ->
+                                      responses.json(
+                                          StatusCodes.CREATED,
+                                          new AccountView(
+                                              opened.account().id(),
+                                              opened.account().name(),
+                                              opened.apiKey(),
+                                              opened.account().createdAt())));
+                        })));
   }
 }

@@ -2,6 +2,7 @@ package io.herald.node.subscriber;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.node.metrics.PersistenceMetrics;
 import io.herald.protocol.EmailAddress;
 import io.herald.protocol.SubscriberKeys;
 import io.herald.protocol.SubscriberProtocol;
@@ -40,6 +41,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
@@ -47,6 +50,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * A partition of one account's subscribers: the single writer for every subscriber whose id hashes
@@ -97,6 +101,7 @@ public final class SubscriberPartition
   private final Clock clock;
   private final Settings settings;
   private final String tag;
+  private final long createdNanos = System.nanoTime();
   private final LinkedHashMap<String, Subscriber> pending = new LinkedHashMap<>();
   private final List<PendingReply> pendingReplies = new ArrayList<>();
 
@@ -224,10 +229,13 @@ public final class SubscriberPartition
     var replies = List.copyOf(pendingReplies);
     pending.clear();
     pendingReplies.clear();
+    long started = System.nanoTime();
     return Effect()
         .persist(events)
         .thenRun(
             s -> {
+              PersistenceMetrics.eventsPersisted(
+                  SubscriberProtocol.TYPE_KEY.name(), events.size(), System.nanoTime() - started);
               for (PendingReply r : replies) {
                 r.replyTo().tell(new Upserted(r.subscriber(), r.created()));
               }
@@ -287,6 +295,21 @@ public final class SubscriberPartition
         List.copyOf(lists),
         before.createdAt(),
         now);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state ->
+                PersistenceMetrics.recoveryCompleted(
+                    SubscriberProtocol.TYPE_KEY.name(), System.nanoTime() - createdNanos))
+        .onSignal(
+            RecoveryFailed.class,
+            (state, failed) ->
+                PersistenceMetrics.recoveryFailed(SubscriberProtocol.TYPE_KEY.name()))
+        .build();
   }
 
   @Override
