@@ -4,8 +4,12 @@ local counter = 0
 local key = os.getenv("HERALD_KEY")
 local list = os.getenv("HERALD_LIST")
 
+-- Each thread of each run gets its own prefix, so every request is a new address.
+local threads = 0
+math.randomseed(os.time())
 function setup(thread)
-  thread:set("prefix", tostring(math.random(1, 1000000000)))
+  threads = threads + 1
+  thread:set("prefix", string.format("%d-%d-%d", os.time(), threads, math.random(1, 1000000000)))
 end
 
 function request()
