@@ -9,14 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A subscriber's attributes as the JSON text the read model stores. The gateway has already checked
  * their size and depth, so nothing here limits them.
  */
-final class AttributesJson {
+public final class AttributesJson {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private AttributesJson() {}
 
   /** The attributes as a JSON object; none is the empty object. */
-  static String write(ObjectNode attributes) {
+  public static String write(ObjectNode attributes) {
     if (attributes == null || attributes.isEmpty()) {
       return "{}";
     }
@@ -28,7 +28,7 @@ final class AttributesJson {
   }
 
   /** The attributes in stored JSON text, in their stored order. */
-  static ObjectNode read(String json) {
+  public static ObjectNode read(String json) {
     try {
       JsonNode node = MAPPER.readTree(json);
       if (node instanceof ObjectNode object) {

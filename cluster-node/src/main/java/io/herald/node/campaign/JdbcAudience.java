@@ -1,0 +1,172 @@
+package io.herald.node.campaign;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.node.storage.Database;
+import io.herald.node.subscriber.AttributesJson;
+import io.herald.node.subscriber.JdbcSubscriberDirectory;
+import io.herald.protocol.CampaignProtocol.BatchRange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+
+/**
+ * A campaign's audience from the subscriber read model: who is planned into batches, and who a
+ * batch delivers to. Both ask the same question (an active subscriber, subscribed to one of the
+ * campaign's lists), so a batch re-checks at delivery time: someone who unsubscribed or bounced
+ * after planning is skipped.
+ */
+public final class JdbcAudience implements AudiencePlanner {
+
+  /** Ids read per query while planning. */
+  private static final int PLAN_PAGE = 10_000;
+
+  /** A person a batch delivers to. */
+  public record Recipient(String subscriberId, String email, String name, ObjectNode attributes) {}
+
+  private final DataSource dataSource;
+  private final Executor executor;
+
+  /** An audience over a pool, queried on the executor. */
+  public JdbcAudience(DataSource dataSource, Executor executor) {
+    this.dataSource = dataSource;
+    this.executor = executor;
+  }
+
+  /** The audience of a node: its database, queried on the read-model dispatcher. */
+  public static JdbcAudience create(ActorSystem<?> system, Database db) {
+    Executor executor =
+        system
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(JdbcSubscriberDirectory.DISPATCHER));
+    return new JdbcAudience(db.dataSource(), executor);
+  }
+
+  @Override
+  public CompletionStage<Plan> plan(String accountId, List<String> listIds, int batchSize) {
+    return CompletableFuture.supplyAsync(() -> planNow(accountId, listIds, batchSize), executor);
+  }
+
+  private Plan planNow(String accountId, List<String> listIds, int batchSize) {
+    var batches = new ArrayList<BatchRange>();
+    int recipients = 0;
+    String after = "";
+    String batchStart = "";
+    int inBatch = 0;
+    String last = null;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(idsSql(listIds.size()))) {
+      while (true) {
+        List<String> page = ids(st, accountId, listIds, after, PLAN_PAGE);
+        for (String id : page) {
+          recipients++;
+          inBatch++;
+          last = id;
+          if (inBatch == batchSize) {
+            batches.add(new BatchRange(batches.size(), batchStart, id, inBatch));
+            batchStart = id;
+            inBatch = 0;
+          }
+        }
+        if (page.size() < PLAN_PAGE) {
+          break;
+        }
+        after = page.get(page.size() - 1);
+      }
+    } catch (SQLException e) {
+      throw new CompletionException(e);
+    }
+    if (inBatch > 0) {
+      batches.add(new BatchRange(batches.size(), batchStart, last, inBatch));
+    }
+    return new Plan(recipients, List.copyOf(batches));
+  }
+
+  private static List<String> ids(
+      PreparedStatement st, String accountId, List<String> listIds, String after, int limit)
+      throws SQLException {
+    int i = 1;
+    st.setString(i++, accountId);
+    for (String listId : listIds) {
+      st.setString(i++, listId);
+    }
+    st.setString(i++, after);
+    st.setInt(i, limit);
+    var out = new ArrayList<String>(limit);
+    try (ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private static String idsSql(int lists) {
+    return "SELECT DISTINCT m.subscriber_id FROM list_members m"
+        + " JOIN subscribers s ON s.account_id = m.account_id AND s.id = m.subscriber_id"
+        + " WHERE m.account_id = ? AND m.list_id IN ("
+        + placeholders(lists)
+        + ") AND m.status = 'SUBSCRIBED' AND s.status = 'ACTIVE' AND m.subscriber_id > ?"
+        + " ORDER BY m.subscriber_id LIMIT ?";
+  }
+
+  /**
+   * Up to {@code limit} recipients of a batch range after {@code afterId}, in id order, as they
+   * stand now.
+   */
+  public CompletionStage<List<Recipient>> recipients(
+      String accountId, List<String> listIds, String afterId, String lastId, int limit) {
+    return CompletableFuture.supplyAsync(
+        () -> recipientsNow(accountId, listIds, afterId, lastId, limit), executor);
+  }
+
+  private List<Recipient> recipientsNow(
+      String accountId, List<String> listIds, String afterId, String lastId, int limit) {
+    String sql =
+        "SELECT s.id, s.email, s.name, s.attributes FROM subscribers s"
+            + " WHERE s.account_id = ? AND s.id > ? AND s.id <= ? AND s.status = 'ACTIVE'"
+            + " AND EXISTS (SELECT 1 FROM list_members m WHERE m.account_id = s.account_id"
+            + " AND m.subscriber_id = s.id AND m.status = 'SUBSCRIBED' AND m.list_id IN ("
+            + placeholders(listIds.size())
+            + ")) ORDER BY s.id LIMIT ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(sql)) {
+      int i = 1;
+      st.setString(i++, accountId);
+      st.setString(i++, afterId);
+      st.setString(i++, lastId);
+      for (String listId : listIds) {
+        st.setString(i++, listId);
+      }
+      st.setInt(i, limit);
+      var out = new ArrayList<Recipient>(limit);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Recipient(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  AttributesJson.read(rs.getString(4))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", Collections.nCopies(n, "?"));
+  }
+}
