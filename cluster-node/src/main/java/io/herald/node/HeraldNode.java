@@ -5,21 +5,43 @@ import io.herald.gateway.ApiRoutes;
 import io.herald.gateway.GatewaySettings;
 import io.herald.gateway.HttpMetrics;
 import io.herald.node.account.AccountEntity;
+import io.herald.node.campaign.CampaignEntity;
+import io.herald.node.campaign.CompiledCampaigns;
+import io.herald.node.campaign.JdbcAudience;
+import io.herald.node.campaign.NodeContentCheck;
+import io.herald.node.campaign.NodeProofs;
+import io.herald.node.campaign.SendBatchEntity;
+import io.herald.node.campaign.StreamingBatchDelivery;
 import io.herald.node.health.NodeReadiness;
+import io.herald.node.letter.LetterSettings;
+import io.herald.node.letter.LetterTemplates;
 import io.herald.node.management.NodeManagement;
 import io.herald.node.storage.Database;
 import io.herald.node.subscriber.JdbcSubscriberDirectory;
 import io.herald.node.subscriber.SubscriberPartition;
 import io.herald.node.subscriber.SubscriberProjection;
+import io.herald.node.tracking.JdbcEngagement;
+import io.herald.node.tracking.NodeRecipientRequests;
+import io.herald.node.tracking.TrackingTokens;
+import io.herald.node.tracking.TrackingWriter;
+import io.herald.node.transport.MailTransport;
+import io.herald.node.transport.MailTransports;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -97,6 +119,64 @@ public final class HeraldNode {
         new SubscriberPartition.Settings(
             herald.getInt("subscribers.max-batch"), herald.getInt("projections.subscriber-tags")));
 
+    // Letters: templates compiled once per campaign and node, handed to this node's transport.
+    ClusterSharding sharding = ClusterSharding.get(system);
+    Duration askTimeout = herald.getDuration("http.ask-timeout");
+    TrackingTokens tokens = TrackingTokens.fromConfig(config);
+    LetterSettings letterSettings = LetterSettings.fromConfig(config);
+    LetterTemplates templates = new LetterTemplates(tokens, clock);
+    MailTransport transport =
+        MailTransports.fromConfig(herald, Path.of(herald.getString("data-dir")));
+    var compiled = new CompiledCampaigns(sharding, templates, letterSettings, askTimeout);
+    JdbcAudience audience = JdbcAudience.create(system, db);
+    ScheduledExecutorService retries =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "herald-send-retries");
+              t.setDaemon(true);
+              return t;
+            });
+    Config sending = herald.getConfig("sending");
+    var delivery =
+        new StreamingBatchDelivery(
+            audience,
+            compiled,
+            transport,
+            MailTransports.rateLimiter(herald),
+            ForkJoinPool.commonPool(),
+            retries,
+            new StreamingBatchDelivery.Settings(
+                sending.getInt("page-size"),
+                sending.getInt("max-attempts"),
+                sending.getDuration("first-retry-delay")));
+    CampaignEntity.init(
+        system,
+        clock,
+        new CampaignEntity.Settings(
+            sending.getInt("batch-size"),
+            sending.getInt("parallel-batches"),
+            sending.getDuration("tick-interval")),
+        audience);
+    SendBatchEntity.init(
+        system,
+        clock,
+        new SendBatchEntity.Settings(
+            sending.getInt("progress-every"),
+            sending.getDuration("progress-interval"),
+            sending.getDuration("retry-after")),
+        delivery);
+    TrackingWriter trackingWriter = new TrackingWriter(db, clock, 200_000);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "herald-close-transport-and-tracking",
+            () -> {
+              trackingWriter.close();
+              transport.close();
+              retries.shutdownNow();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+
     // Read models: projections run on workers only.
     if (roles.contains("worker")) {
       SubscriberProjection.init(system, db);
@@ -105,11 +185,21 @@ public final class HeraldNode {
     // The API: only on gateways.
     ServerBinding binding = null;
     if (roles.contains("gateway")) {
+      Executor queries =
+          system
+              .dispatchers()
+              .lookup(DispatcherSelector.fromConfig(JdbcSubscriberDirectory.DISPATCHER));
       var routes =
           new ApiRoutes(
               GatewaySettings.fromConfig(herald, operatorToken),
-              ClusterSharding.get(system),
-              JdbcSubscriberDirectory.create(system, db));
+              sharding,
+              new ApiRoutes.Ports(
+                  JdbcSubscriberDirectory.create(system, db),
+                  new NodeContentCheck(templates, letterSettings),
+                  new NodeProofs(sharding, templates, letterSettings, transport, askTimeout),
+                  new JdbcEngagement(db.dataSource(), queries),
+                  new NodeRecipientRequests(
+                      tokens, trackingWriter, compiled, sharding, askTimeout)));
       binding =
           Http.get(system)
               .newServerAt(herald.getString("http.host"), herald.getInt("http.port"))

@@ -82,6 +82,8 @@ class SerializationTest {
         new SubscriberProtocol.Get("abcdefghijklmnopqrstuvwx", subscriberReply),
         new SubscriberProtocol.Erase("abcdefghijklmnopqrstuvwx", subscriberReply),
         new SubscriberProtocol.Flush(),
+        new SubscriberProtocol.Unsubscribe(
+            "abcdefghijklmnopqrstuvwx", List.of("lst_1"), subscriberReply),
         new SubscriberProtocol.Upserted(subscriber, true),
         new SubscriberProtocol.Found(subscriber),
         new SubscriberProtocol.Erased("abcdefghijklmnopqrstuvwx"),

@@ -23,17 +23,37 @@ public final class ApiRoutes extends AllDirectives {
   private final AccountRoutes accountRoutes;
   private final ListRoutes listRoutes;
   private final SubscriberRoutes subscriberRoutes;
+  private final CampaignRoutes campaignRoutes;
+  private final RecipientRoutes recipientRoutes;
 
-  /** The API over the cluster's entities and the subscriber read model. */
-  public ApiRoutes(
-      GatewaySettings settings, ClusterSharding sharding, SubscriberDirectory directory) {
+  /** What the node supplies to the gateway. */
+  public record Ports(
+      SubscriberDirectory directory,
+      CampaignPorts.ContentCheck contentCheck,
+      CampaignPorts.Proofs proofs,
+      CampaignPorts.EngagementCounts engagement,
+      CampaignPorts.RecipientRequests recipients) {}
+
+  /** The API over the cluster's entities and the node's ports. */
+  public ApiRoutes(GatewaySettings settings, ClusterSharding sharding, Ports ports) {
     ObjectMapper mapper = JsonBody.newMapper();
     this.settings = settings;
     this.responses = new Responses(mapper);
     this.accounts = new Accounts(sharding, settings.askTimeout());
     this.accountRoutes = new AccountRoutes(mapper, responses, settings, accounts);
-    this.listRoutes = new ListRoutes(mapper, responses, settings, accounts, directory);
+    this.listRoutes = new ListRoutes(mapper, responses, settings, accounts, ports.directory());
     this.subscriberRoutes = new SubscriberRoutes(mapper, responses, settings, accounts, sharding);
+    this.campaignRoutes =
+        new CampaignRoutes(
+            mapper,
+            responses,
+            settings,
+            accounts,
+            sharding,
+            ports.contentCheck(),
+            ports.proofs(),
+            ports.engagement());
+    this.recipientRoutes = new RecipientRoutes(ports.recipients(), responses);
   }
 
   /** The routes, sealed: nothing leaves them without a JSON body. */
@@ -46,22 +66,25 @@ public final class ApiRoutes extends AllDirectives {
             handleRejections(
                 rejectionHandler(),
                 () ->
-                    pathPrefix(
-                        "api",
-                        () ->
-                            pathPrefix(
-                                "v1",
-                                () ->
-                                    bearerToken(
-                                        token ->
-                                            concat(
-                                                operator(token, accountRoutes::routes),
-                                                account(
-                                                    token,
-                                                    acc ->
-                                                        concat(
-                                                            listRoutes.routes(acc),
-                                                            subscriberRoutes.routes(acc)))))))));
+                    concat(
+                        recipientRoutes.routes(),
+                        pathPrefix(
+                            "api",
+                            () ->
+                                pathPrefix(
+                                    "v1",
+                                    () ->
+                                        bearerToken(
+                                            token ->
+                                                concat(
+                                                    operator(token, accountRoutes::routes),
+                                                    account(
+                                                        token,
+                                                        acc ->
+                                                            concat(
+                                                                listRoutes.routes(acc),
+                                                                subscriberRoutes.routes(acc),
+                                                                campaignRoutes.routes(acc))))))))));
   }
 
   /** Extracts the bearer token, answering 401 when there is none. */

@@ -39,8 +39,11 @@ public final class SendBatchProtocol {
    */
   public record Progress(String lastId, int sent, int failed) implements Command {}
 
-  /** Sent by the batch's own delivery stream when it ends; {@code failure} is null on success. */
-  public record StreamEnded(String failure) implements Command {}
+  /**
+   * Sent by the batch's own delivery stream number {@code stream} when it ends; {@code failure} is
+   * null on success.
+   */
+  public record StreamEnded(long stream, String failure) implements Command {}
 
   /** What a batch records. */
   public sealed interface Event extends CborSerializable

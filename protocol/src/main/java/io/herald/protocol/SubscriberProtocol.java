@@ -23,7 +23,8 @@ public final class SubscriberProtocol {
   private SubscriberProtocol() {}
 
   /** Commands to a partition. */
-  public sealed interface Command extends CborSerializable permits Upsert, Get, Erase, Flush {}
+  public sealed interface Command extends CborSerializable
+      permits Upsert, Get, Erase, Unsubscribe, Flush {}
 
   /**
    * Creates the subscriber, or updates the existing one: a given name replaces the old one, given
@@ -36,6 +37,13 @@ public final class SubscriberProtocol {
 
   /** Erases every personal detail of the subscriber (the right to be forgotten). */
   public record Erase(String subscriberId, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Marks the subscriber unsubscribed from the given lists (from all their lists when none are
+   * given). Answers {@link Upserted} with the subscriber as it now stands, or {@link NotFound}.
+   */
+  public record Unsubscribe(String subscriberId, List<String> listIds, ActorRef<Reply> replyTo)
+      implements Command {}
 
   /**
    * Sent by a partition to itself: write the commands gathered since the last write as one event.

@@ -36,7 +36,6 @@ import io.herald.protocol.CampaignProtocol.Tick;
 import io.herald.protocol.CampaignProtocol.Update;
 import io.herald.protocol.CampaignProtocol.Updated;
 import io.herald.protocol.CborSerializable;
-import io.herald.protocol.SendBatchProtocol;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -144,7 +143,7 @@ public final class CampaignEntity
   private final Clock clock;
   private final Settings settings;
   private final AudiencePlanner planner;
-  private final ClusterSharding sharding;
+  private final Batches batches;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
 
   /** Progress reported by running batches, not persisted: finished batches are. */
@@ -157,8 +156,10 @@ public final class CampaignEntity
       Clock clock,
       Settings settings,
       AudiencePlanner planner,
+      Batches batches,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(CampaignProtocol.TYPE_KEY.name(), entityId));
+    this.batches = batches;
     this.shard = shard;
     this.context = context;
     this.timers = timers;
@@ -168,7 +169,6 @@ public final class CampaignEntity
     this.clock = clock;
     this.settings = settings;
     this.planner = planner;
-    this.sharding = ClusterSharding.get(context.getSystem());
   }
 
   /** Registers the entity with sharding on this node, remembered while it runs. */
@@ -178,7 +178,14 @@ public final class CampaignEntity
         .init(
             Entity.of(
                     CampaignProtocol.TYPE_KEY,
-                    ctx -> create(ctx.getEntityId(), clock, settings, planner, ctx.getShard()))
+                    ctx ->
+                        create(
+                            ctx.getEntityId(),
+                            clock,
+                            settings,
+                            planner,
+                            Batches.sharded(ClusterSharding.get(system)),
+                            ctx.getShard()))
                 .withRole("worker")
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
@@ -193,12 +200,14 @@ public final class CampaignEntity
       Clock clock,
       Settings settings,
       AudiencePlanner planner,
+      Batches batches,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
-                    new CampaignEntity(ctx, timers, entityId, clock, settings, planner, shard)));
+                    new CampaignEntity(
+                        ctx, timers, entityId, clock, settings, planner, batches, shard)));
   }
 
   @Override
@@ -458,7 +467,7 @@ public final class CampaignEntity
         break;
       }
       if (!state.finished().containsKey(range.number())) {
-        batch(range.number()).tell(new SendBatchProtocol.Run(range));
+        batches.run(accountId, campaignId, range);
         started++;
       }
     }
@@ -467,15 +476,9 @@ public final class CampaignEntity
   private void stopBatches(Running state, boolean cancelled) {
     for (BatchRange range : state.batches()) {
       if (!state.finished().containsKey(range.number())) {
-        batch(range.number()).tell(new SendBatchProtocol.Stop(cancelled));
+        batches.stop(accountId, campaignId, range.number(), cancelled);
       }
     }
-  }
-
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<SendBatchProtocol.Command>
-      batch(int number) {
-    return sharding.entityRefFor(
-        SendBatchProtocol.TYPE_KEY, SendBatchProtocol.entityId(accountId, campaignId, number));
   }
 
   private void planAudience(Running state) {

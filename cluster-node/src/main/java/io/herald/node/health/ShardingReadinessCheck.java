@@ -1,6 +1,8 @@
 package io.herald.node.health;
 
 import io.herald.protocol.AccountProtocol;
+import io.herald.protocol.CampaignProtocol;
+import io.herald.protocol.SendBatchProtocol;
 import io.herald.protocol.SubscriberProtocol;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +31,11 @@ public final class ShardingReadinessCheck implements Supplier<CompletionStage<Bo
 
   /** The entity types a worker must host before it takes traffic. */
   static final List<String> ENTITY_TYPES =
-      List.of(AccountProtocol.TYPE_KEY.name(), SubscriberProtocol.TYPE_KEY.name());
+      List.of(
+          AccountProtocol.TYPE_KEY.name(),
+          SubscriberProtocol.TYPE_KEY.name(),
+          CampaignProtocol.TYPE_KEY.name(),
+          SendBatchProtocol.TYPE_KEY.name());
 
   static final String WORKER_ROLE = "worker";
 

@@ -2,6 +2,7 @@ package io.herald.node.subscriber;
 
 import io.herald.gateway.SubscriberDirectory;
 import io.herald.node.storage.Database;
+import io.herald.node.storage.UtcTimestamps;
 import io.herald.protocol.SubscriberProtocol.Membership;
 import io.herald.protocol.SubscriberProtocol.MembershipStatus;
 import io.herald.protocol.SubscriberProtocol.Subscriber;

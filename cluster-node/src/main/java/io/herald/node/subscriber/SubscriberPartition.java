@@ -23,6 +23,7 @@ import io.herald.protocol.SubscriberProtocol.SubscriberErased;
 import io.herald.protocol.SubscriberProtocol.SubscriberInput;
 import io.herald.protocol.SubscriberProtocol.SubscriberStatus;
 import io.herald.protocol.SubscriberProtocol.SubscribersUpserted;
+import io.herald.protocol.SubscriberProtocol.Unsubscribe;
 import io.herald.protocol.SubscriberProtocol.Upsert;
 import io.herald.protocol.SubscriberProtocol.Upserted;
 import java.time.Clock;
@@ -93,7 +94,7 @@ public final class SubscriberPartition
   /** How partitions are configured. */
   public record Settings(int maxBatch, int tags) {}
 
-  private record PendingReply(ActorRef<Reply> replyTo, Subscriber subscriber, boolean created) {}
+  private record PendingReply(ActorRef<Reply> replyTo, Reply reply) {}
 
   private final ActorContext<Command> context;
   private final String entityId;
@@ -182,6 +183,7 @@ public final class SubscriberPartition
         .onCommand(Flush.class, (state, cmd) -> flushNow())
         .onCommand(Get.class, this::get)
         .onCommand(Erase.class, this::erase)
+        .onCommand(Unsubscribe.class, this::unsubscribe)
         .build();
   }
 
@@ -192,7 +194,41 @@ public final class SubscriberPartition
     Subscriber after = merge(before, id, input, clock.instant());
     boolean wasEmpty = pending.isEmpty();
     pending.put(id, after);
-    pendingReplies.add(new PendingReply(cmd.replyTo(), after, before == null));
+    return enqueue(wasEmpty, new PendingReply(cmd.replyTo(), new Upserted(after, before == null)));
+  }
+
+  private ReplyEffect<Event, State> unsubscribe(State state, Unsubscribe cmd) {
+    String id = cmd.subscriberId();
+    Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+    if (before == null) {
+      return Effect().reply(cmd.replyTo(), new NotFound());
+    }
+    Instant now = clock.instant();
+    var lists = new ArrayList<Membership>(before.lists().size());
+    for (Membership m : before.lists()) {
+      boolean leaves =
+          (cmd.listIds().isEmpty() || cmd.listIds().contains(m.listId()))
+              && m.status() != MembershipStatus.UNSUBSCRIBED;
+      lists.add(leaves ? new Membership(m.listId(), MembershipStatus.UNSUBSCRIBED, now) : m);
+    }
+    var after =
+        new Subscriber(
+            id,
+            before.email(),
+            before.name(),
+            before.attributes(),
+            before.status(),
+            List.copyOf(lists),
+            before.createdAt(),
+            now);
+    boolean wasEmpty = pending.isEmpty();
+    pending.put(id, after);
+    return enqueue(wasEmpty, new PendingReply(cmd.replyTo(), new Upserted(after, false)));
+  }
+
+  /** Waits for the pending write, which starts when the Flush arrives or the batch is full. */
+  private ReplyEffect<Event, State> enqueue(boolean wasEmpty, PendingReply reply) {
+    pendingReplies.add(reply);
     if (pending.size() >= settings.maxBatch()) {
       return flushNow();
     }
@@ -237,7 +273,7 @@ public final class SubscriberPartition
               PersistenceMetrics.eventsPersisted(
                   SubscriberProtocol.TYPE_KEY.name(), events.size(), System.nanoTime() - started);
               for (PendingReply r : replies) {
-                r.replyTo().tell(new Upserted(r.subscriber(), r.created()));
+                r.replyTo().tell(r.reply());
               }
             });
   }

@@ -1,6 +1,7 @@
 package io.herald.node.subscriber;
 
 import io.herald.node.storage.DatabaseSettings;
+import io.herald.node.storage.UtcTimestamps;
 import io.herald.protocol.SubscriberProtocol.Membership;
 import io.herald.protocol.SubscriberProtocol.Subscriber;
 import java.sql.Connection;

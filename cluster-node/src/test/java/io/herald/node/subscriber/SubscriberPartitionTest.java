@@ -218,4 +218,34 @@ class SubscriberPartitionTest {
     assertThat(events)
         .allMatch(e -> ((SubscribersUpserted) e).subscribers().size() <= SETTINGS.maxBatch());
   }
+
+  @Test
+  void unsubscribingMarksOnlyTheGivenListsAndKeepsThePerson() {
+    partition.<Reply>runCommand(
+        r -> new Upsert(input("ann@example.com", "Ann", null, List.of("lst_a", "lst_b")), r));
+    String id = idOf("ann@example.com");
+
+    var result =
+        partition.<Reply>runCommand(
+            r -> new io.herald.protocol.SubscriberProtocol.Unsubscribe(id, List.of("lst_a"), r));
+
+    Subscriber after = result.replyOfType(Upserted.class).subscriber();
+    assertThat(after.lists())
+        .extracting(m -> m.listId() + ":" + m.status())
+        .containsExactly("lst_a:UNSUBSCRIBED", "lst_b:SUBSCRIBED");
+    assertThat(result.event()).isEqualTo(new SubscribersUpserted(List.of(after)));
+    var all =
+        partition.<Reply>runCommand(
+            r -> new io.herald.protocol.SubscriberProtocol.Unsubscribe(id, List.of(), r));
+    assertThat(all.replyOfType(Upserted.class).subscriber().lists())
+        .allMatch(m -> m.status() == MembershipStatus.UNSUBSCRIBED);
+    assertThat(
+            partition
+                .<Reply>runCommand(
+                    r ->
+                        new io.herald.protocol.SubscriberProtocol.Unsubscribe(
+                            idOf("nobody@example.com"), List.of(), r))
+                .reply())
+        .isInstanceOf(NotFound.class);
+  }
 }

@@ -1,6 +1,5 @@
-package io.herald.node.subscriber;
+package io.herald.node.storage;
 
-import io.herald.node.storage.DatabaseSettings;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -18,7 +17,7 @@ import java.util.Locale;
  * as server version 5.5.5, older than fractional seconds (5.6.4), so the driver would drop the
  * microseconds of a bound {@code LocalDateTime}; reading them back is not affected.
  */
-final class UtcTimestamps {
+public final class UtcTimestamps {
 
   private static final DateTimeFormatter TEXT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
@@ -26,12 +25,12 @@ final class UtcTimestamps {
   private UtcTimestamps() {}
 
   /** The column value of an instant; nanoseconds beyond the microsecond are dropped. */
-  static LocalDateTime toColumn(Instant instant) {
+  public static LocalDateTime toColumn(Instant instant) {
     return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
   }
 
   /** Binds an instant to a statement parameter in the way the vendor keeps its microseconds. */
-  static void bind(
+  public static void bind(
       PreparedStatement statement, int index, Instant instant, DatabaseSettings.Kind kind)
       throws SQLException {
     LocalDateTime value = toColumn(instant);
@@ -43,7 +42,7 @@ final class UtcTimestamps {
   }
 
   /** The instant of a column value. */
-  static Instant fromColumn(LocalDateTime value) {
+  public static Instant fromColumn(LocalDateTime value) {
     return value.toInstant(ZoneOffset.UTC);
   }
 }
