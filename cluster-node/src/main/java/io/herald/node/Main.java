@@ -15,10 +15,14 @@ public final class Main {
   private Main() {}
 
   /** Starts a node, or runs the command named by the first argument. */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.println("usage: java -jar herald.jar            start a node");
+      System.out.println("usage: java -jar herald.jar                          start a node");
+      System.out.println("       java -jar herald.jar demo [--subscribers N]   run the demo");
       return;
+    }
+    if (args.length > 0 && args[0].equals("demo")) {
+      System.exit(Demo.run(args, System.out));
     }
     if (args.length > 0) {
       System.err.println("unknown command '" + args[0] + "'; try --help");
