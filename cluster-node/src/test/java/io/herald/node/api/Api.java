@@ -43,6 +43,14 @@ public final class Api {
     return send(builder(path, token).DELETE());
   }
 
+  /** A PUT of a JSON text. */
+  public Reply put(String path, String token, String json) {
+    return send(
+        builder(path, token)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   /** A POST of a JSON text. */
   public Reply post(String path, String token, String json) {
     return post(
