@@ -31,6 +31,27 @@ public final class TestNodes {
     }
   }
 
+  /** How many entities of a type this node hosts now. */
+  public static int entitiesOn(
+      org.apache.pekko.actor.typed.ActorSystem<?> system,
+      org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> type) {
+    org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState state =
+        org.apache.pekko.actor.typed.javadsl.AskPattern
+            .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+                org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState>
+                ask(
+                    org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system)
+                        .shardState(),
+                    replyTo ->
+                        new org.apache.pekko.cluster.sharding.typed.GetShardRegionState(
+                            type, replyTo),
+                    java.time.Duration.ofSeconds(5),
+                    system.scheduler())
+            .toCompletableFuture()
+            .join();
+    return state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum();
+  }
+
   /** A single-node (or seeded) configuration over the given database. */
   public static Config config(
       Path dataDir, String dbUrl, int remotePort, String seedNodes, String roles) {

@@ -324,7 +324,7 @@ class CampaignFlowTest {
 
   private static String to(MimeMessage m) {
     try {
-      return m.getAllRecipients()[0].toString();
+      return ((jakarta.mail.internet.InternetAddress) m.getAllRecipients()[0]).getAddress();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

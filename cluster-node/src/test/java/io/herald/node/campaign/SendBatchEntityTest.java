@@ -97,8 +97,7 @@ class SendBatchEntityTest {
     var started = kit.runCommand(new Run(RANGE));
     assertThat(started.event()).isEqualTo(new BatchStarted(RANGE, NOW));
 
-    var finished =
-        campaign.expectMessageClass(CampaignProtocol.BatchFinished.class, Duration.ofSeconds(5));
+    var finished = awaitFinished();
     assertThat(finished).isEqualTo(new CampaignProtocol.BatchFinished(4, 6, 4));
     assertThat(kit.getState()).isEqualTo(new SendBatchEntity.Done(RANGE, 6, 4));
     assertThat(deliveredFrom).containsExactly("");
@@ -108,7 +107,7 @@ class SendBatchEntityTest {
   void progressIsRecordedInGroupsAndReportedToTheCampaign() {
     var kit = batch(delivery(Duration.ZERO));
     kit.runCommand(new Run(RANGE));
-    campaign.expectMessageClass(CampaignProtocol.BatchFinished.class, Duration.ofSeconds(5));
+    awaitFinished();
 
     var events = persisted();
     var progress =
@@ -144,8 +143,9 @@ class SendBatchEntityTest {
             Duration.ofSeconds(10),
             m ->
                 m instanceof CampaignProtocol.BatchFinished
-                    ? org.apache.pekko.actor.testkit.typed.FishingOutcomes.complete()
-                    : org.apache.pekko.actor.testkit.typed.FishingOutcomes.continueAndIgnore());
+                    ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                    : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes
+                        .continueAndIgnore());
     assertThat(deliveredFrom).hasSize(2);
     assertThat(deliveredFrom.get(1)).isEqualTo(active.lastId());
     var done = (SendBatchEntity.Done) kit.getState();
@@ -166,8 +166,8 @@ class SendBatchEntityTest {
         Duration.ofSeconds(10),
         m ->
             m instanceof CampaignProtocol.BatchFinished
-                ? org.apache.pekko.actor.testkit.typed.FishingOutcomes.complete()
-                : org.apache.pekko.actor.testkit.typed.FishingOutcomes.continueAndIgnore());
+                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
     assertThat(deliveredFrom.get(deliveredFrom.size() - 1).compareTo(recorded))
         .isGreaterThanOrEqualTo(0);
     assertThat(kit.getState()).isInstanceOf(SendBatchEntity.Done.class);
@@ -177,14 +177,26 @@ class SendBatchEntityTest {
   void aDoneBatchOnlyRepeatsItsReport() {
     var kit = batch(delivery(Duration.ZERO));
     kit.runCommand(new Run(RANGE));
-    campaign.expectMessageClass(CampaignProtocol.BatchFinished.class, Duration.ofSeconds(5));
+    awaitFinished();
 
     var again = kit.runCommand(new Run(RANGE));
 
     assertThat(again.hasNoEvents()).isTrue();
-    assertThat(campaign.expectMessageClass(CampaignProtocol.BatchFinished.class))
-        .isEqualTo(new CampaignProtocol.BatchFinished(4, 6, 4));
+    assertThat(awaitFinished()).isEqualTo(new CampaignProtocol.BatchFinished(4, 6, 4));
     assertThat(deliveredFrom).hasSize(1);
+  }
+
+  /** The next BatchFinished the campaign receives, passing over progress reports. */
+  private CampaignProtocol.BatchFinished awaitFinished() {
+    var messages =
+        campaign.fishForMessage(
+            Duration.ofSeconds(10),
+            m ->
+                m instanceof CampaignProtocol.BatchFinished
+                    ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                    : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes
+                        .continueAndIgnore());
+    return (CampaignProtocol.BatchFinished) messages.get(messages.size() - 1);
   }
 
   private List<Object> persisted() {

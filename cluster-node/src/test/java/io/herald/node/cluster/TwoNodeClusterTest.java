@@ -12,11 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,17 +36,7 @@ class TwoNodeClusterTest {
   }
 
   private static int entitiesOn(ActorSystem<?> system) {
-    CurrentShardRegionState state =
-        AskPattern
-            .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>
-                ask(
-                    ClusterSharding.get(system).shardState(),
-                    replyTo -> new GetShardRegionState(SubscriberProtocol.TYPE_KEY, replyTo),
-                    Duration.ofSeconds(5),
-                    system.scheduler())
-            .toCompletableFuture()
-            .join();
-    return state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum();
+    return TestNodes.entitiesOn(system, SubscriberProtocol.TYPE_KEY);
   }
 
   @Test
