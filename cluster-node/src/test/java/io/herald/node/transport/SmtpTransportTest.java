@@ -307,6 +307,18 @@ class SmtpTransportTest {
   }
 
   @Test
+  void startTlsChecksTheCertificateOfAnUntrustedHost() throws Exception {
+    ScriptedSmtpServer server = server(new ScriptedSmtpServer().withStartTls());
+    SmtpTransport transport =
+        transport(server, "connections = 1, tls = starttls, trust-hosts = relay.example");
+
+    SendOutcome outcome = send(transport, TestLetters.to("ann@example.org"));
+
+    assertThat(outcome.status()).isEqualTo(SendStatus.TEMPORARY_FAILURE);
+    assertThat(server.received()).isEmpty();
+  }
+
+  @Test
   void aRefusedLoginIsATemporaryFailureNotAVerdictOnTheRecipient() throws Exception {
     ScriptedSmtpServer server = server(new ScriptedSmtpServer().withLogin("herald", "s3cret"));
     SmtpTransport transport = transport(server, "connections = 1, user = herald, password = wrong");
