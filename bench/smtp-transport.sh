@@ -18,7 +18,8 @@ eval "$(bench/tools.sh --env)"
 # Build first, so that compiling does not compete with the sink for the two cores.
 mvn -q -B -o -pl cluster-node -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-CLASSPATH="cluster-node/target/test-classes:cluster-node/target/classes:$(cat cluster-node/target/bench-classpath.txt)"
+CLASSPATH="cluster-node/target/test-classes:cluster-node/target/classes"
+CLASSPATH="$CLASSPATH:$(cat cluster-node/target/bench-classpath.txt)"
 
 # smtp-sink drops root privileges to the user named by -u; it answers every letter with 250.
 LD_LIBRARY_PATH=$POSTFIX_LD_LIBRARY_PATH "$SMTP_SINK" -u nobody "127.0.0.1:$PORT" 1024 &
@@ -26,14 +27,19 @@ SINK=$!
 trap 'kill $SINK 2>/dev/null || true; wait $SINK 2>/dev/null || true' EXIT
 sleep 0.5
 
-rate() { awk -v n="$1" -v s="$2" -v e="$3" 'BEGIN { d = (e - s) / 1e9; printf "%.2f s = %.0f letters/s", d, n / d }'; }
+# Letters per second from a count and two nanosecond timestamps.
+rate() {
+  awk -v n="$1" -v s="$2" -v e="$3" \
+    'BEGIN { d = (e - s) / 1e9; printf "%.2f s = %.0f letters/s", d, n / d }'
+}
 
 # -d reuses each connection for letter after letter, as Herald's pool does.
 start=$(date +%s%N)
 LD_LIBRARY_PATH=$POSTFIX_LD_LIBRARY_PATH "$SMTP_SOURCE" -d -s "$CONNECTIONS" -m "$LETTERS" \
   -l "$BYTES" -f bench@herald.test -t sink@herald.test "127.0.0.1:$PORT"
 end=$(date +%s%N)
-SOURCE="smtp-source: $LETTERS letters of $BYTES bytes over $CONNECTIONS connections in $(rate "$LETTERS" "$start" "$end")"
+SOURCE="smtp-source: $LETTERS letters of $BYTES bytes over $CONNECTIONS connections"
+SOURCE="$SOURCE in $(rate "$LETTERS" "$start" "$end")"
 echo "$SOURCE"
 
 HERALD=$(java -Xms1g -Xmx1g -cp "$CLASSPATH" io.herald.node.transport.SmtpTransportBench \
