@@ -18,6 +18,9 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  */
 record SmtpFailure(int replyCode, String stage, String text) {
 
+  /** RFC 4954's reply to a transaction attempted without the login the server requires. */
+  static final int AUTHENTICATION_REQUIRED = 530;
+
   /** Classifies {@code failure}, which happened during {@code stage}. */
   static SmtpFailure of(Exception failure, String stage) {
     for (Exception link = failure; link != null; link = next(link)) {
@@ -47,13 +50,21 @@ record SmtpFailure(int replyCode, String stage, String text) {
     return !isReply() || replyCode == 421;
   }
 
-  /** The outcome for the letter: refusals by their code, a broken connection temporary. */
+  /**
+   * The outcome for the letter: refusals by their code, except a 530 (no login), and a broken
+   * connection temporary.
+   */
   SendOutcome outcome(String server) {
     if (!isReply()) {
       return SendOutcome.temporaryFailure(
           "connection to " + server + " failed at " + stage + ": " + text);
     }
-    return SendOutcome.fromReply(replyCode, server + " refused " + stage + ": " + text);
+    String detail = server + " refused " + stage + ": " + text;
+    if (replyCode == AUTHENTICATION_REQUIRED) {
+      // The relay wants a login the settings do not give: the transport's fault, not the letter's.
+      return new SendOutcome(SendStatus.TEMPORARY_FAILURE, replyCode, detail);
+    }
+    return SendOutcome.fromReply(replyCode, detail);
   }
 
   /**

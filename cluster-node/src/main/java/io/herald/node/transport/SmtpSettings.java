@@ -120,6 +120,19 @@ public record SmtpSettings(
     return !user.isEmpty();
   }
 
+  /** Whether {@link #trustHosts} covers {@link #host}, so that its certificate goes unchecked. */
+  public boolean trustsCertificate() {
+    if (trustHosts.equals("*")) {
+      return true;
+    }
+    for (String trusted : trustHosts.split("\\s+")) {
+      if (trusted.equalsIgnoreCase(host)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Host and port, for messages. */
   public String address() {
     return host + ":" + port;

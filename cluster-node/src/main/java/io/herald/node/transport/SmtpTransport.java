@@ -1,5 +1,6 @@
 package io.herald.node.transport;
 
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -9,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.angus.mail.util.MailSSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,11 +170,17 @@ public final class SmtpTransport implements MailTransport {
       props.setProperty(p + "starttls.enable", "true");
       props.setProperty(p + "starttls.required", "true");
     }
+    boolean trusted = settings.trustsCertificate();
     if (settings.tls() != SmtpSettings.Tls.NONE) {
-      props.setProperty(
-          p + "ssl.checkserveridentity", Boolean.toString(settings.trustHosts().isEmpty()));
-      if (!settings.trustHosts().isEmpty()) {
-        props.setProperty(p + "ssl.trust", settings.trustHosts());
+      props.setProperty(p + "ssl.checkserveridentity", Boolean.toString(!trusted));
+    }
+    if (settings.tls() == SmtpSettings.Tls.TLS) {
+      // Jakarta would ignore this factory if ssl.trust were set, so the trust goes into it.
+      props.put(p + "ssl.socketFactory", NoDelaySockets.tls(tlsSockets(trusted)));
+    } else {
+      props.put(p + "socketFactory", NoDelaySockets.plain());
+      if (trusted) {
+        props.setProperty(p + "ssl.trust", settings.host());
       }
     }
     if (!settings.heloName().isEmpty()) {
@@ -182,6 +191,21 @@ public final class SmtpTransport implements MailTransport {
     // Lets UTF-8 local parts through when the server offers SMTPUTF8 (see SmtpConnection.Client).
     props.setProperty("mail.mime.allowutf8", "true");
     return props;
+  }
+
+  /** The TLS socket factory for implicit TLS: the JVM's, or one that accepts any certificate. */
+  private static SSLSocketFactory tlsSockets(boolean trusted) {
+    if (!trusted) {
+      return (SSLSocketFactory) SSLSocketFactory.getDefault();
+    }
+    try {
+      MailSSLSocketFactory trusting = new MailSSLSocketFactory();
+      // Only ever used for the one configured host, which the settings said to trust.
+      trusting.setTrustAllHosts(true);
+      return trusting;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up TLS that trusts the relay", e);
+    }
   }
 
   private static String millis(java.time.Duration duration) {

@@ -262,7 +262,12 @@ final class ScriptedSmtpServer implements AutoCloseable {
         reply("530 5.7.0 Authentication required");
         return;
       }
-      mailFrom = between(line, '<', '>');
+      String sender = between(line, '<', '>');
+      if (sender.startsWith("from553")) {
+        reply("553 5.1.8 Sender address rejected");
+        return;
+      }
+      mailFrom = sender;
       rcptTo = null;
       reply("250 2.1.0 Ok");
     }

@@ -102,6 +102,24 @@ class SmtpTransportGreenMailTest {
   }
 
   @Test
+  void implicitTlsTrustsOnlyTheHostsNamed() throws Exception {
+    int port = greenMail.getSmtps().getPort();
+    SmtpSettings named =
+        TestSmtpSettings.local(port, "connections = 1, tls = tls, trust-hosts = \"a 127.0.0.1\"");
+    try (SmtpTransport transport = new SmtpTransport(named)) {
+      assertThat(send(transport, TestLetters.to("ann@example.org")).isSent()).isTrue();
+    }
+    SmtpSettings other =
+        TestSmtpSettings.local(port, "connections = 1, tls = tls, trust-hosts = relay.example");
+    try (SmtpTransport transport = new SmtpTransport(other)) {
+      SendOutcome outcome = send(transport, TestLetters.to("bob@example.org"));
+
+      assertThat(outcome.status()).isEqualTo(SendStatus.TEMPORARY_FAILURE);
+    }
+    assertThat(greenMail.getReceivedMessages()).hasSize(1);
+  }
+
+  @Test
   void implicitTlsChecksTheCertificateUnlessTheHostIsTrusted() throws Exception {
     int port = greenMail.getSmtps().getPort();
     SmtpSettings settings =

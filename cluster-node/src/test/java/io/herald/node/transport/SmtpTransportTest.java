@@ -99,6 +99,35 @@ class SmtpTransportTest {
   }
 
   @Test
+  void aSenderRefusedWith5xxIsAPermanentFailureThatNamesTheStage() throws Exception {
+    ScriptedSmtpServer server = server(new ScriptedSmtpServer());
+    SmtpTransport transport = transport(server, "connections = 1");
+    OutgoingLetter letter =
+        TestLetters.letter(
+            "from553@herald.test", "ann@example.org", TestLetters.nextMessageId(), "Hi");
+
+    SendOutcome outcome = send(transport, letter);
+
+    assertThat(outcome.status()).isEqualTo(SendStatus.PERMANENT_FAILURE);
+    assertThat(outcome.replyCode()).isEqualTo(553);
+    assertThat(outcome.detail()).contains("refused MAIL FROM");
+    assertThat(send(transport, TestLetters.to("ann@example.org")).isSent()).isTrue();
+    assertThat(server.connections()).isEqualTo(1);
+  }
+
+  @Test
+  void aRelayAskingForALoginWeDoNotHaveIsATemporaryFailure() throws Exception {
+    ScriptedSmtpServer server = server(new ScriptedSmtpServer().withLogin("herald", "s3cret"));
+    SmtpTransport transport = transport(server, "connections = 1");
+
+    SendOutcome outcome = send(transport, TestLetters.to("ann@example.org"));
+
+    assertThat(outcome.status()).isEqualTo(SendStatus.TEMPORARY_FAILURE);
+    assertThat(outcome.replyCode()).isEqualTo(530);
+    assertThat(outcome.detail()).contains("Authentication required");
+  }
+
+  @Test
   void aPermanentFailureDoesNotPoisonTheNextLetterOnTheSameConnection() throws Exception {
     ScriptedSmtpServer server = server(new ScriptedSmtpServer());
     SmtpTransport transport = transport(server, "connections = 1");
@@ -304,6 +333,18 @@ class SmtpTransportTest {
     List<String> commands = server.commands();
     assertThat(indexOfFirst(commands, "STARTTLS")).isLessThan(indexOfFirst(commands, "AUTH"));
     assertThat(indexOfFirst(commands, "AUTH")).isLessThan(indexOfFirst(commands, "MAIL FROM"));
+  }
+
+  @Test
+  void startTlsChecksTheCertificateOfAnUntrustedHost() throws Exception {
+    ScriptedSmtpServer server = server(new ScriptedSmtpServer().withStartTls());
+    SmtpTransport transport =
+        transport(server, "connections = 1, tls = starttls, trust-hosts = relay.example");
+
+    SendOutcome outcome = send(transport, TestLetters.to("ann@example.org"));
+
+    assertThat(outcome.status()).isEqualTo(SendStatus.TEMPORARY_FAILURE);
+    assertThat(server.received()).isEmpty();
   }
 
   @Test
