@@ -35,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
@@ -143,7 +143,7 @@ public final class HeraldNode {
             compiled,
             transport,
             MailTransports.rateLimiter(herald),
-            ForkJoinPool.commonPool(),
+            renderers(),
             retries,
             new StreamingBatchDelivery.Settings(
                 sending.getInt("page-size"),
@@ -211,6 +211,22 @@ public final class HeraldNode {
     }
     log.info("Herald node started with roles {} at {}", roles, cluster.selfMember().address());
     return new HeraldNode(system, binding, operatorToken);
+  }
+
+  /**
+   * Threads that render letters: CPU work, one thread per core, apart from the dispatchers that
+   * run actors (whose turns it would otherwise delay) and from the common pool (one thread on a
+   * two-core machine).
+   */
+  private static Executor renderers() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        Runtime.getRuntime().availableProcessors(),
+        r -> {
+          Thread t = new Thread(r, "herald-render-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** The node's actor system. */
