@@ -102,66 +102,82 @@ final class MimeEncoding {
    * break are encoded so no relay can strip them, and lines are soft-broken before 76 characters.
    */
   static void quotedPrintable(String text, Bytes out) {
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    int length = text.length();
     // Room for mostly-ASCII text with its soft breaks; grown below when escapes need more.
-    byte[] buffer = out.reserve(utf8.length + utf8.length / 16 + 64);
+    byte[] buffer = out.reserve(length + length / 16 + 64);
     int at = out.size;
     int line = 0;
-    for (int i = 0; i < utf8.length; i++) {
-      if (at + 6 > buffer.length) {
+    byte[] utf8 = new byte[4];
+    // Straight from the chars: String.getBytes would make a copy, and a slow one as soon as the
+    // text holds a single non-ASCII character.
+    for (int i = 0; i < length; ) {
+      if (at + 16 > buffer.length) {
         out.size = at;
-        buffer = out.reserve(Math.max(64, (utf8.length - i) * 2));
+        buffer = out.reserve(Math.max(64, (length - i) * 2));
       }
-      int b = utf8[i] & 0xff;
-      int kind = KIND[b];
-      if (kind == LITERAL) {
+      char c = text.charAt(i);
+      if (c < 128 && KIND[c] == LITERAL) {
         if (line == QP_LINE - 1) {
           at = softBreak(buffer, at);
           line = 0;
         }
-        // Most of a letter is a run of plain ASCII: find where it ends and copy it whole.
-        int end = i + 1;
-        int limit = Math.min(utf8.length, i + (QP_LINE - 1 - line));
-        while (end < limit && KIND[utf8[end] & 0xff] == LITERAL) {
-          end++;
-        }
-        int run = end - i;
-        if (at + run + 6 > buffer.length) {
+        // Most of a letter is runs of plain ASCII: copy a run up to the end of the line at once.
+        int limit = Math.min(length, i + (QP_LINE - 1 - line));
+        if (at + (limit - i) + 16 > buffer.length) {
           out.size = at;
-          buffer = out.reserve(Math.max(run + 64, (utf8.length - i) * 2));
+          buffer = out.reserve(Math.max(limit - i + 64, (length - i) * 2));
         }
-        System.arraycopy(utf8, i, buffer, at, run);
-        at += run;
-        line += run;
-        i = end - 1;
-        continue;
-      }
-      if (kind == LINE_FEED || (b == '\r' && i + 1 < utf8.length && utf8[i + 1] == '\n')) {
-        if (b == '\r') {
+        int start = i;
+        buffer[at++] = (byte) c;
+        i++;
+        while (i < limit) {
+          char d = text.charAt(i);
+          if (d >= 128 || KIND[d] != LITERAL) {
+            break;
+          }
+          buffer[at++] = (byte) d;
           i++;
         }
+        line += i - start;
+        continue;
+      }
+      if (c == '\n' || (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n')) {
+        i += c == '\r' ? 2 : 1;
         buffer[at++] = '\r';
         buffer[at++] = '\n';
         line = 0;
         continue;
       }
-      if (kind == BLANK && !endsLine(utf8, i + 1)) {
+      if ((c == ' ' || c == '\t') && !endsLine(text, i + 1)) {
         if (line == QP_LINE - 1) {
           at = softBreak(buffer, at);
           line = 0;
         }
-        buffer[at++] = (byte) b;
+        buffer[at++] = (byte) c;
         line++;
+        i++;
         continue;
       }
-      if (line + 3 > QP_LINE - 1) {
+      int codePoint = c;
+      if (Character.isHighSurrogate(c)
+          && i + 1 < length
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        codePoint = Character.toCodePoint(c, text.charAt(i + 1));
+      }
+      int bytes = utf8(codePoint, utf8Length(codePoint), utf8, 0);
+      // The bytes of one character stay on one line, which keeps the text readable raw.
+      if (line + 3 * bytes > QP_LINE - 1) {
         at = softBreak(buffer, at);
         line = 0;
       }
-      buffer[at++] = '=';
-      buffer[at++] = HEX[b >> 4];
-      buffer[at++] = HEX[b & 0xf];
-      line += 3;
+      for (int k = 0; k < bytes; k++) {
+        int b = utf8[k] & 0xff;
+        buffer[at++] = '=';
+        buffer[at++] = HEX[b >> 4];
+        buffer[at++] = HEX[b & 0xf];
+      }
+      line += 3 * bytes;
+      i += Character.charCount(codePoint);
     }
     out.size = at;
   }
@@ -173,10 +189,10 @@ final class MimeEncoding {
     return at + 3;
   }
 
-  private static boolean endsLine(byte[] utf8, int next) {
-    return next >= utf8.length
-        || utf8[next] == '\n'
-        || (utf8[next] == '\r' && next + 1 < utf8.length && utf8[next + 1] == '\n');
+  private static boolean endsLine(String text, int next) {
+    return next >= text.length()
+        || text.charAt(next) == '\n'
+        || (text.charAt(next) == '\r' && next + 1 < text.length() && text.charAt(next + 1) == '\n');
   }
 
   /**
@@ -240,7 +256,7 @@ final class MimeEncoding {
     int available = HEADER_LINE - used;
     for (int i = 0; i < text.length(); ) {
       int codePoint = text.codePointAt(i);
-      int length = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+      int length = utf8Length(codePoint);
       if (chunkLength > 0 && wordLength(chunkLength + length) > available) {
         appendWord(out, base64, chunk, chunkLength);
         chunkLength = 0;
@@ -253,6 +269,10 @@ final class MimeEncoding {
       appendWord(out, base64, chunk, chunkLength);
     }
     return out.toString();
+  }
+
+  private static int utf8Length(int codePoint) {
+    return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
   }
 
   /** Writes one code point as UTF-8; a lone surrogate is written as U+FFFD, as Java would. */
