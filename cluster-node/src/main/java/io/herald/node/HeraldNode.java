@@ -35,9 +35,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -214,8 +214,8 @@ public final class HeraldNode {
   }
 
   /**
-   * Threads that render letters: CPU work, one thread per core, apart from the dispatchers that
-   * run actors (whose turns it would otherwise delay) and from the common pool (one thread on a
+   * Threads that render letters: CPU work, one thread per core, apart from the dispatchers that run
+   * actors (whose turns it would otherwise delay) and from the common pool (one thread on a
    * two-core machine).
    */
   private static Executor renderers() {
