@@ -63,9 +63,12 @@ public final class Demo {
       return 2;
     }
     // The progress bar needs the terminal; the node's own lifecycle logging would break it up.
-    ((ch.qos.logback.classic.Logger)
-            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(ch.qos.logback.classic.Level.WARN);
+    for (String name :
+        List.of(
+            org.slf4j.Logger.ROOT_LOGGER_NAME, "org.apache.pekko", "io.herald", "org.flywaydb")) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
+          .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
     return new Demo(out).go(subscribers);
   }
 

@@ -14,8 +14,22 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * The common pool's parallelism, set before anything uses it. Pekko's asks complete Java futures
+   * whose plain callbacks Scala runs on that pool; with fewer than two threads (a two-core machine)
+   * the JDK runs each such callback on a new thread instead, which costs more than the request it
+   * serves.
+   */
+  static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   /** Starts a node, or runs the command named by the first argument. */
   public static void main(String[] args) throws Exception {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(
+          COMMON_POOL_PARALLELISM,
+          String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
+    }
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
       System.out.println("usage: java -jar herald.jar                          start a node");
       System.out.println("       java -jar herald.jar demo [--subscribers N]   run the demo");
