@@ -211,6 +211,10 @@ public final class Demo {
     out.printf("  letters/s   %.0f%n", (summary.sent() + summary.failed()) / seconds);
     out.printf("  went to     %s%n", where);
     out.printf("  peak heap   %d MB%n", peakHeapBytes() / (1024 * 1024));
+    out.printf(
+        "  threads     %d started, common pool of %d%n",
+        ManagementFactory.getThreadMXBean().getTotalStartedThreadCount(),
+        java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     return summary.failed() == 0 ? 0 : 1;
   }
 

@@ -10,6 +10,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
 
+  // Before any other static initialiser: logging alone may already touch the common pool.
+  static {
+    if (System.getProperty(Main.COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(
+          Main.COMMON_POOL_PARALLELISM,
+          String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
@@ -25,11 +34,7 @@ public final class Main {
 
   /** Starts a node, or runs the command named by the first argument. */
   public static void main(String[] args) throws Exception {
-    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
-      System.setProperty(
-          COMMON_POOL_PARALLELISM,
-          String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
-    }
+
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
       System.out.println("usage: java -jar herald.jar                          start a node");
       System.out.println("       java -jar herald.jar demo [--subscribers N]   run the demo");
