@@ -30,8 +30,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * {@code herald.jar demo --subscribers N}: the whole flow on one node, in a fresh data directory:
  * an account and a list, N generated subscribers, a personalised and tracked campaign of about 20
- * KB, and its send, with a progress bar and a summary at the end. Letters go where the node's
- * transport sends them: the pickup directory by default, an SMTP server with HERALD_TRANSPORT=smtp.
+ * KB a letter, and its send, with a progress bar and a summary at the end. Letters go where the
+ * node's transport sends them: the pickup directory by default, an SMTP server with
+ * HERALD_TRANSPORT=smtp.
  */
 public final class Demo {
 
@@ -263,10 +264,13 @@ public final class Demo {
     return peak;
   }
 
-  /** About 20 KB of HTML with personalisation and a dozen tracked links. */
+  /**
+   * HTML with personalisation and tracked links, sized so that a whole letter (headers, the
+   * generated plain text and the HTML, both quoted-printable) comes to about 20 KB.
+   */
   static String html() {
     var html = new StringBuilder("<html><body><h1>Hello {{name}}</h1>");
-    for (int i = 0; html.length() < 19_500; i++) {
+    for (int i = 0; html.length() < 10_000; i++) {
       html.append("<p>Paragraph ")
           .append(i)
           .append(" for readers in {{attributes.city}} on the {{attributes.plan}} plan. ")

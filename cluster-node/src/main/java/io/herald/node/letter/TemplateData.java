@@ -87,33 +87,43 @@ final class TemplateData {
     }
   }
 
+  /** A dotted name split once, when a template is compiled, so that lookups make no strings. */
+  record Path(String[] parts, boolean herald) {
+
+    /** The path of a name; mustache.java binds plain text to no name, which finds nothing. */
+    static Path of(String name) {
+      if (name == null) {
+        return new Path(new String[] {""}, false);
+      }
+      String[] parts = name.split("\\.", -1);
+      return new Path(parts, parts[0].indexOf(':') >= 0);
+    }
+  }
+
   /**
    * Resolves a dotted name the way Mustache does: the first part in the innermost scope that has
    * it, the rest strictly below that.
    */
-  static Object lookup(String name, List<Object> scopes) {
+  static Object lookup(Path path, List<Object> scopes) {
     if (scopes.isEmpty()) {
       return null;
     }
-    int dot = name.indexOf('.');
-    String first = dot < 0 ? name : name.substring(0, dot);
+    String[] parts = path.parts();
     Object value = null;
-    if (first.indexOf(':') >= 0) {
-      value = child(scopes.get(0), first);
+    if (path.herald()) {
+      value = child(scopes.get(0), parts[0]);
     } else {
       for (int i = scopes.size() - 1; i >= 0; i--) {
-        Object scope = scopes.get(i);
-        if (scope instanceof Map<?, ?> map && map.containsKey(first)) {
-          value = map.get(first);
-          break;
+        if (scopes.get(i) instanceof Map<?, ?> map) {
+          value = map.get(parts[0]);
+          if (value != null || map.containsKey(parts[0])) {
+            break;
+          }
         }
       }
     }
-    while (value != null && dot >= 0) {
-      int next = name.indexOf('.', dot + 1);
-      String part = next < 0 ? name.substring(dot + 1) : name.substring(dot + 1, next);
-      value = child(value, part);
-      dot = next;
+    for (int i = 1; value != null && i < parts.length; i++) {
+      value = child(value, parts[i]);
     }
     return value;
   }
@@ -165,12 +175,14 @@ final class TemplateData {
 
     @Override
     public Wrapper find(String name, List<Object> scopes) {
-      return s -> lookup(name, s);
+      Path path = Path.of(name);
+      return s -> lookup(path, s);
     }
 
     @Override
     public Binding createBinding(String name, TemplateContext tc, Code code) {
-      return scopes -> lookup(name, scopes);
+      Path path = Path.of(name);
+      return scopes -> lookup(path, scopes);
     }
 
     @Override
