@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A whole campaign into Postfix's smtp-sink, beside the transport's ceiling, in one run:
-#   1. smtp-source pushes pre-built letters of the campaign's size over the same number of reused
+#   0. one demo letter is written to the pickup directory to learn the letters' real size;
+#   1. smtp-source pushes pre-built letters of that size over the same number of reused
 #      connections (the ceiling of this machine);
 #   2. `herald.jar demo` creates the subscribers, then renders and sends a ~20 KB personalised,
 #      tracked campaign to all of them through its SMTP pool, and prints letters/s and peak heap;
@@ -12,7 +13,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RECIPIENTS=${1:-100000}
 CONNECTIONS=${2:-16}
-BYTES=20480
 PORT=${SINK_PORT:-2525}
 HEAP=${HEAP:-1g}
 JAR=cluster-node/target/herald.jar
@@ -20,6 +20,12 @@ OUT=bench/results
 mkdir -p "$OUT"
 [ -f "$JAR" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
 eval "$(bench/tools.sh --env)"
+
+# The size of the letters the demo sends, headers included, as the pickup transport writes them.
+SAMPLE=$(java -jar "$JAR" demo --subscribers 3 | sed -n 's/^.*data in //p')
+BYTES=$(cat "$SAMPLE"/pickup/*.eml | wc -c | awk '{ printf "%d", $1 / 3 }')
+rm -rf "$SAMPLE"
+echo "letter size: $BYTES bytes"
 
 LD_LIBRARY_PATH=$POSTFIX_LD_LIBRARY_PATH "$SMTP_SINK" -u nobody "127.0.0.1:$PORT" 1024 &
 SINK=$!
@@ -37,7 +43,7 @@ echo "$SOURCE"
 demo() {
   HERALD_TRANSPORT=smtp HERALD_SMTP_HOST=127.0.0.1 HERALD_SMTP_PORT=$PORT HERALD_SMTP_TLS=none \
     HERALD_SMTP_CONNECTIONS=$CONNECTIONS HERALD_SMTP_HELO_NAME=bench.herald.test \
-    java -Xms$HEAP -Xmx$HEAP -jar "$JAR" demo --subscribers "$1" | tr '\r' '\n' | grep -A8 '^Summary'
+    java -Xms$HEAP -Xmx$HEAP -jar "$JAR" demo --subscribers "$1" | tr '\r' '\n' | grep -A9 '^Summary'
 }
 
 echo "herald demo, $RECIPIENTS recipients:"

@@ -90,6 +90,20 @@ public final class Demo {
       return flow(node, config, count);
     } finally {
       node.stopAndWait(Duration.ofSeconds(60));
+      if (config.getString("herald.transport.kind").equals("smtp")) {
+        // Nothing in it is worth keeping once the letters have left.
+        deleteTree(dataDir);
+      } else {
+        out.printf("The letters stay in %s; delete the directory when done.%n", dataDir);
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 
@@ -182,6 +196,7 @@ public final class Demo {
         .toCompletableFuture()
         .get();
     CampaignSummary summary;
+    long liveHeap = 0;
     while (true) {
       summary =
           ((CampaignProtocol.Summary)
@@ -191,6 +206,7 @@ public final class Demo {
                       .get())
               .campaign();
       bar("letters", summary.sent() + summary.failed(), Math.max(1, summary.recipients()));
+      liveHeap = Math.max(liveHeap, heapAfterLastCollection());
       if (summary.status() == CampaignProtocol.Status.COMPLETED) {
         break;
       }
@@ -212,6 +228,7 @@ public final class Demo {
     out.printf("  letters/s   %.0f%n", (summary.sent() + summary.failed()) / seconds);
     out.printf("  went to     %s%n", where);
     out.printf("  peak heap   %d MB%n", peakHeapBytes() / (1024 * 1024));
+    out.printf("  live heap   %d MB at most after a collection%n", liveHeap / (1024 * 1024));
     out.printf(
         "  threads     %d started, common pool of %d%n",
         ManagementFactory.getThreadMXBean().getTotalStartedThreadCount(),
@@ -252,6 +269,20 @@ public final class Demo {
         done,
         total);
     out.flush();
+  }
+
+  /**
+   * The heap in use right after the latest collection: what the node really holds, unlike the peak,
+   * which a collector lets grow towards -Xmx before it bothers to collect.
+   */
+  private static long heapAfterLastCollection() {
+    long used = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+        used += pool.getCollectionUsage().getUsed();
+      }
+    }
+    return used;
   }
 
   private static long peakHeapBytes() {

@@ -463,6 +463,64 @@ abstract class SubscriberReadModelContract {
     assertThat(members(GLOBEX, "news")).containsExactly(globexOne);
   }
 
+  // --- a campaign's audience
+
+  @Test
+  void theAudienceHoldsEachActiveSubscriberOfTheListsOnceInIdOrder() throws Exception {
+    List<Subscriber> news = seedList(ACME, "news", 7);
+    Subscriber onBoth =
+        subscriber(
+            ACME,
+            "both@example.com",
+            new Membership("news", MembershipStatus.SUBSCRIBED, T0),
+            new Membership("offers", MembershipStatus.SUBSCRIBED, T0));
+    Subscriber left =
+        subscriber(
+            ACME, "left@example.com", new Membership("news", MembershipStatus.UNSUBSCRIBED, T0));
+    Subscriber otherList =
+        subscriber(
+            ACME, "weekly@example.com", new Membership("weekly", MembershipStatus.SUBSCRIBED, T0));
+    Subscriber bounced =
+        new Subscriber(
+            idOf(ACME, "bounced@example.com"),
+            "bounced@example.com",
+            null,
+            tree(Map.of()),
+            SubscriberStatus.BOUNCED,
+            List.of(new Membership("offers", MembershipStatus.SUBSCRIBED, T0)),
+            T0,
+            T0);
+    project(ACME, new SubscribersUpserted(List.of(onBoth, left, otherList, bounced)));
+    seedList(GLOBEX, "news", 3);
+
+    List<String> expected =
+        java.util.stream.Stream.concat(news.stream(), java.util.stream.Stream.of(onBoth))
+            .map(Subscriber::id)
+            .sorted()
+            .toList();
+    // A page of three ids, so planning crosses several pages; batches of four.
+    var audience = new io.herald.node.campaign.JdbcAudience(db.dataSource(), executor, 3);
+    for (List<String> lists : List.of(List.of("news"), List.of("news", "offers"))) {
+      var plan = audience.plan(ACME, lists, 4).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      assertThat(plan.recipients()).as("lists %s", lists).isEqualTo(expected.size());
+      assertThat(plan.batches()).extracting(b -> b.recipients()).containsExactly(4, 4);
+      List<String> delivered = new ArrayList<>();
+      String after = "";
+      for (var batch : plan.batches()) {
+        assertThat(batch.afterId()).isEqualTo(after);
+        var recipients =
+            audience
+                .recipients(ACME, lists, batch.afterId(), batch.lastId(), 100)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        recipients.forEach(r -> delivered.add(r.subscriberId()));
+        after = batch.lastId();
+      }
+      assertThat(delivered).as("lists %s", lists).isEqualTo(expected);
+    }
+  }
+
   // --- helpers
 
   private static String idOf(String accountId, String email) {
