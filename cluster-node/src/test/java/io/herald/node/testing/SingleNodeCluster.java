@@ -6,6 +6,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.herald.node.management.NodeManagement;
 import io.herald.protocol.AccountProtocol;
+import io.herald.protocol.CampaignProtocol;
+import io.herald.protocol.SendBatchProtocol;
 import io.herald.protocol.SubscriberProtocol;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,6 +89,8 @@ public final class SingleNodeCluster implements AutoCloseable {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(AccountProtocol.TYPE_KEY, ctx -> Behaviors.empty()));
     sharding.init(Entity.of(SubscriberProtocol.TYPE_KEY, ctx -> Behaviors.empty()));
+    sharding.init(Entity.of(CampaignProtocol.TYPE_KEY, ctx -> Behaviors.empty()));
+    sharding.init(Entity.of(SendBatchProtocol.TYPE_KEY, ctx -> Behaviors.empty()));
   }
 
   /** GET {@code path} on the management endpoint. */
