@@ -58,6 +58,7 @@ class SerializationTest {
             "Ann",
             attributes,
             SubscriberStatus.ACTIVE,
+            AT,
             List.of(new Membership("lst_1", MembershipStatus.SUBSCRIBED, AT)),
             AT,
             AT);

@@ -75,9 +75,14 @@ public final class SubscriberProtocol {
   /** No subscriber with that id in this account. */
   public record NotFound() implements Reply {}
 
-  /** A person's global standing, whatever their lists say. */
+  /**
+   * A person's global standing, whatever their lists say. Every status but {@link #ACTIVE} puts the
+   * address on the account's suppression list: nothing is sent to it from any list or segment.
+   */
   public enum SubscriberStatus {
     ACTIVE,
+    /** Left every list of the account (unsubscribed from all). */
+    UNSUBSCRIBED,
     BOUNCED,
     COMPLAINED,
     BLOCKLISTED
@@ -96,7 +101,8 @@ public final class SubscriberProtocol {
 
   /**
    * A subscriber as a partition holds it. Attributes are a JSON object kept as a tree (never
-   * changed in place once built), so that numbers, nesting and nulls survive every hop.
+   * changed in place once built), so that numbers, nesting and nulls survive every hop. {@code
+   * statusSince} is when the global status last changed (the creation time while it never has).
    */
   public record Subscriber(
       String id,
@@ -104,10 +110,33 @@ public final class SubscriberProtocol {
       String name,
       ObjectNode attributes,
       SubscriberStatus status,
+      Instant statusSince,
       List<Membership> lists,
       Instant createdAt,
       Instant updatedAt)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** Whether nothing may be sent to this person (any global status but active). */
+    public boolean suppressed() {
+      return status != SubscriberStatus.ACTIVE;
+    }
+
+    /**
+     * This subscriber with another global status from {@code at}; the same when it is unchanged.
+     */
+    public Subscriber withStatus(SubscriberStatus newStatus, Instant at) {
+      if (newStatus == status) {
+        return this;
+      }
+      return new Subscriber(id, email, name, attributes, newStatus, at, lists, createdAt, at);
+    }
+
+    /** This subscriber with other list memberships, changed at {@code at}. */
+    public Subscriber withLists(List<Membership> newLists, Instant at) {
+      return new Subscriber(
+          id, email, name, attributes, status, statusSince, List.copyOf(newLists), createdAt, at);
+    }
+  }
 
   /** What a partition records. */
   public sealed interface Event extends CborSerializable

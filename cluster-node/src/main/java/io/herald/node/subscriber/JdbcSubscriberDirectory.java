@@ -48,7 +48,8 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
   // then sees that the index is already in order, and stops at the LIMIT instead of sorting the
   // whole rest of the list for every page.
   private static final String PAGE =
-      "SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at, s.updated_at"
+      "SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at, s.updated_at,"
+          + " s.status_since"
           + " FROM list_members m"
           + " JOIN subscribers s ON s.account_id = m.account_id AND s.id = m.subscriber_id"
           + " WHERE m.account_id = ? AND m.list_id = ? AND m.subscriber_id > ?"
@@ -127,6 +128,7 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
                 s.name(),
                 s.attributes(),
                 s.status(),
+                s.statusSince(),
                 List.copyOf(lists.getOrDefault(s.id(), List.of())),
                 s.createdAt(),
                 s.updatedAt()));
@@ -153,6 +155,7 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
                   rs.getString(3),
                   AttributesJson.read(rs.getString(4)),
                   SubscriberStatus.valueOf(rs.getString(5)),
+                  UtcTimestamps.fromColumn(rs.getObject(8, LocalDateTime.class)),
                   List.of(),
                   UtcTimestamps.fromColumn(rs.getObject(6, LocalDateTime.class)),
                   UtcTimestamps.fromColumn(rs.getObject(7, LocalDateTime.class))));

@@ -211,16 +211,7 @@ public final class SubscriberPartition
               && m.status() != MembershipStatus.UNSUBSCRIBED;
       lists.add(leaves ? new Membership(m.listId(), MembershipStatus.UNSUBSCRIBED, now) : m);
     }
-    var after =
-        new Subscriber(
-            id,
-            before.email(),
-            before.name(),
-            before.attributes(),
-            before.status(),
-            List.copyOf(lists),
-            before.createdAt(),
-            now);
+    var after = before.withLists(lists, now);
     boolean wasEmpty = pending.isEmpty();
     pending.put(id, after);
     return enqueue(wasEmpty, new PendingReply(cmd.replyTo(), new Upserted(after, false)));
@@ -307,6 +298,7 @@ public final class SubscriberPartition
           input.name() == null ? "" : input.name(),
           input.attributes() == null ? JsonNodeFactory.instance.objectNode() : input.attributes(),
           SubscriberStatus.ACTIVE,
+          now,
           List.copyOf(lists),
           now,
           now);
@@ -328,6 +320,7 @@ public final class SubscriberPartition
         input.name() == null ? before.name() : input.name(),
         attributes,
         before.status(),
+        before.statusSince(),
         List.copyOf(lists),
         before.createdAt(),
         now);

@@ -35,21 +35,22 @@ final class SubscriberRowWriter {
   static final int CHUNK = 500;
 
   private static final String UPSERT_COLUMNS =
-      "account_id, id, email, name, attributes, status, created_at, updated_at";
+      "account_id, id, email, name, attributes, status, status_since, created_at, updated_at";
 
   private static final String H2_UPSERT =
       "MERGE INTO subscribers ("
           + UPSERT_COLUMNS
           + ") KEY (account_id, id)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   // VALUES() rather than a row alias: MariaDB has no row alias, and MySQL still accepts VALUES().
   private static final String MYSQL_UPSERT =
       "INSERT INTO subscribers ("
           + UPSERT_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON DUPLICATE KEY UPDATE email = VALUES(email), name = VALUES(name),"
           + " attributes = VALUES(attributes), status = VALUES(status),"
+          + " status_since = VALUES(status_since),"
           + " created_at = VALUES(created_at), updated_at = VALUES(updated_at)";
 
   private static final String INSERT_MEMBERSHIP =
@@ -189,8 +190,11 @@ final class SubscriberRowWriter {
         statement.setString(4, s.name());
         statement.setString(5, AttributesJson.write(s.attributes()));
         statement.setString(6, Objects.requireNonNull(s.status(), "status").name());
-        UtcTimestamps.bind(statement, 7, s.createdAt(), kind);
-        UtcTimestamps.bind(statement, 8, s.updatedAt(), kind);
+        // Post-images written before statuses had a time carry none: their creation time stands.
+        UtcTimestamps.bind(
+            statement, 7, s.statusSince() == null ? s.createdAt() : s.statusSince(), kind);
+        UtcTimestamps.bind(statement, 8, s.createdAt(), kind);
+        UtcTimestamps.bind(statement, 9, s.updatedAt(), kind);
         statement.addBatch();
         if (++pending == CHUNK) {
           statement.executeBatch();

@@ -110,6 +110,7 @@ abstract class SubscriberReadModelContract {
             "Ada",
             tree(attributes),
             SubscriberStatus.ACTIVE,
+            T0,
             List.of(
                 new Membership("news", MembershipStatus.SUBSCRIBED, T0),
                 new Membership("offers", MembershipStatus.UNCONFIRMED, T0.plusSeconds(1))),
@@ -143,6 +144,7 @@ abstract class SubscriberReadModelContract {
             "Robert",
             tree(Map.of("plan", "pro")),
             SubscriberStatus.BOUNCED,
+            T0,
             List.of(
                 new Membership("offers", MembershipStatus.SUBSCRIBED, T0.plusSeconds(60)),
                 new Membership("weekly", MembershipStatus.UNSUBSCRIBED, T0.plusSeconds(60))),
@@ -270,6 +272,7 @@ abstract class SubscriberReadModelContract {
             null,
             tree(Map.of()),
             SubscriberStatus.ACTIVE,
+            precise,
             List.of(new Membership("news", MembershipStatus.SUBSCRIBED, precise)),
             precise,
             precise);
@@ -427,6 +430,7 @@ abstract class SubscriberReadModelContract {
             "Twin",
             tree(Map.of("account", "globex")),
             SubscriberStatus.ACTIVE,
+            T0,
             List.of(
                 new Membership("news", MembershipStatus.UNSUBSCRIBED, T0),
                 new Membership("globex-only", MembershipStatus.SUBSCRIBED, T0)),
@@ -451,6 +455,7 @@ abstract class SubscriberReadModelContract {
             "Globex One",
             tree(Map.of()),
             SubscriberStatus.ACTIVE,
+            T0,
             List.of(new Membership("news", MembershipStatus.SUBSCRIBED, T0)),
             T0,
             T0);
@@ -487,6 +492,7 @@ abstract class SubscriberReadModelContract {
             null,
             tree(Map.of()),
             SubscriberStatus.BOUNCED,
+            T0,
             List.of(new Membership("offers", MembershipStatus.SUBSCRIBED, T0)),
             T0,
             T0);
@@ -535,6 +541,7 @@ abstract class SubscriberReadModelContract {
         "Name of " + email,
         tree(Map.of("source", "test")),
         SubscriberStatus.ACTIVE,
+        T0,
         List.of(lists),
         T0,
         T0.plusSeconds(1));
@@ -624,6 +631,7 @@ abstract class SubscriberReadModelContract {
         s.name(),
         s.attributes(),
         s.status(),
+        s.statusSince(),
         s.lists().stream().sorted((a, b) -> a.listId().compareTo(b.listId())).toList(),
         s.createdAt(),
         s.updatedAt());
