@@ -42,6 +42,8 @@ class SerializationTest {
         testKit.<AccountProtocol.Reply>createTestProbe().ref();
     ActorRef<SubscriberProtocol.Reply> subscriberReply =
         testKit.<SubscriberProtocol.Reply>createTestProbe().ref();
+    ActorRef<SubscriberProtocol.BulkUpserted> bulkReply =
+        testKit.<SubscriberProtocol.BulkUpserted>createTestProbe().ref();
     var list = new MailingList("lst_1", "News ünïcode", AT);
     var summary = new AccountSummary("acc_1", "Acme", 32, List.of(list), AT);
     var attributes = new ObjectMapper().createObjectNode();
@@ -80,6 +82,16 @@ class SerializationTest {
             "acc_1", "Acme", List.of("hash"), 32, List.of(list), AT),
         new io.herald.node.account.AccountEntity.Unopened(),
         new SubscriberProtocol.Upsert(input, subscriberReply),
+        new SubscriberProtocol.Upsert(
+            new SubscriberInput("ann@example.com", null, null, List.of(), List.of("lst_2")),
+            subscriberReply),
+        new SubscriberProtocol.UpsertMany(
+            List.of(input), SubscriberProtocol.UpsertMode.BLOCKLIST, bulkReply),
+        new SubscriberProtocol.BulkUpserted(
+            1, 2, List.of(new SubscriberProtocol.RowRefusal(3, "invalid address"))),
+        new SubscriberProtocol.SetStatus(
+            "ann@example.com", SubscriberStatus.BLOCKLISTED, subscriberReply),
+        new SubscriberProtocol.Confirm("abcdefghijklmnopqrstuvwx", "lst_1", subscriberReply),
         new SubscriberProtocol.Get("abcdefghijklmnopqrstuvwx", subscriberReply),
         new SubscriberProtocol.Erase("abcdefghijklmnopqrstuvwx", subscriberReply),
         new SubscriberProtocol.Flush(),
