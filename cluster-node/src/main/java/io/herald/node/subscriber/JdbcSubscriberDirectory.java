@@ -61,6 +61,14 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
           + " WHERE account_id = ? AND subscriber_id IN (%s)"
           + " ORDER BY account_id, subscriber_id, list_id";
 
+  // One reason at a time along subscribers_status_idx (account_id, status, id): each query is a
+  // range of that index, on both vendors, which a query over several statuses at once would not be.
+  private static final String SUPPRESSIONS =
+      "SELECT id, email, status, status_since FROM subscribers"
+          + " WHERE account_id = ? AND status = ? AND id > ?"
+          + " ORDER BY account_id, status, id"
+          + " LIMIT ?";
+
   private final DataSource dataSource;
   private final Executor executor;
 
@@ -107,6 +115,80 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
       result.completeExceptionally(rejected);
     }
     return result;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads one reason after the other, each along the status index, until the page is full. Fails
+   * with {@link IllegalArgumentException} when {@code limit} is outside 1 to {@value #MAX_LIMIT} or
+   * a reason is {@link SubscriberStatus#ACTIVE}.
+   */
+  @Override
+  public CompletionStage<SuppressionPage> suppressions(
+      String accountId, List<SubscriberStatus> reasons, int limit, Optional<Position> after) {
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(after, "after");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT));
+    }
+    if (reasons.contains(SubscriberStatus.ACTIVE)) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("an active subscriber is not a suppression"));
+    }
+    List<SubscriberStatus> ordered = reasons.stream().distinct().sorted().toList();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return readSuppressions(accountId, ordered, limit, after);
+          } catch (SQLException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        },
+        executor);
+  }
+
+  private SuppressionPage readSuppressions(
+      String accountId, List<SubscriberStatus> reasons, int limit, Optional<Position> after)
+      throws SQLException {
+    // One row more than asked tells whether another page follows.
+    int wanted = limit + 1;
+    List<Suppression> rows = new ArrayList<>(wanted);
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(SUPPRESSIONS)) {
+      for (SubscriberStatus reason : reasons) {
+        if (rows.size() == wanted) {
+          break;
+        }
+        String afterId = "";
+        if (after.isPresent()) {
+          int order = reason.compareTo(after.get().reason());
+          if (order < 0) {
+            continue;
+          }
+          if (order == 0) {
+            afterId = after.get().subscriberId();
+          }
+        }
+        statement.setString(1, accountId);
+        statement.setString(2, reason.name());
+        statement.setString(3, afterId);
+        statement.setInt(4, wanted - rows.size());
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            rows.add(
+                new Suppression(
+                    rs.getString(1),
+                    rs.getString(2),
+                    SubscriberStatus.valueOf(rs.getString(3)),
+                    UtcTimestamps.fromColumn(rs.getObject(4, LocalDateTime.class))));
+          }
+        }
+      }
+    }
+    boolean hasMore = rows.size() > limit;
+    return new SuppressionPage(List.copyOf(hasMore ? rows.subList(0, limit) : rows), hasMore);
   }
 
   private Page readPage(String accountId, String listId, int limit, String afterId)
