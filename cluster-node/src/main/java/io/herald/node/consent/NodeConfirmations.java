@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class NodeConfirmations implements Confirmations {
 
   private static final Logger log = LoggerFactory.getLogger(NodeConfirmations.class);
+
+  /** Attempts at handing one confirmation letter over. */
+  private static final int ATTEMPTS = 3;
+
+  /** The wait before the second attempt; each later one waits twice as long. */
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
 
   private final TrackingTokens tokens;
   private final ConfirmationLetters letters;
@@ -106,14 +113,34 @@ public final class NodeConfirmations implements Confirmations {
           e.getMessage());
       return;
     }
+    send(
+        new OutgoingLetter(
+            letter.message(), letters.sender(), letter.recipient(), letter.messageId()),
+        1);
+  }
+
+  /**
+   * Hands the letter over, trying again after a temporary failure ({@value #ATTEMPTS} attempts,
+   * {@link #FIRST_RETRY} apart, then twice as long). The letter is made once, so a retry carries
+   * the same Message-ID.
+   */
+  private void send(OutgoingLetter letter, int attempt) {
     transport
-        .send(
-            new OutgoingLetter(
-                letter.message(), letters.sender(), letter.recipient(), letter.messageId()))
+        .send(letter)
         .thenAccept(
             outcome -> {
               if (outcome.status() == SendStatus.SENT) {
                 log.debug("Confirmation letter {} sent", letter.messageId());
+              } else if (outcome.status() == SendStatus.TEMPORARY_FAILURE && attempt < ATTEMPTS) {
+                log.warn(
+                    "Confirmation letter {} failed for now (attempt {} of {}), retrying: {}",
+                    letter.messageId(),
+                    attempt,
+                    ATTEMPTS,
+                    outcome.detail());
+                long delay = FIRST_RETRY.toMillis() << (attempt - 1);
+                CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                    .execute(() -> send(letter, attempt + 1));
               } else {
                 log.warn(
                     "Confirmation letter {} not sent ({}): {}",
