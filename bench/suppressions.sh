@@ -100,7 +100,8 @@ run_one() {
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $REQUESTS bulk requests of 1000"
 run_one h2
-mysql -h127.0.0.1 -uroot -e 'DROP DATABASE IF EXISTS herald_bench_supp; CREATE DATABASE herald_bench_supp'
+mysql -h127.0.0.1 -uroot \
+  -e 'DROP DATABASE IF EXISTS herald_bench_supp; CREATE DATABASE herald_bench_supp'
 run_one mariadb HERALD_DB=mysql HERALD_DB_URL="jdbc:mysql://127.0.0.1:3306/herald_bench_supp" \
   HERALD_DB_USER=root
 mysql -h127.0.0.1 -uroot -e 'DROP DATABASE IF EXISTS herald_bench_supp'
