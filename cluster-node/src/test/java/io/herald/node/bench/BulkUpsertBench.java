@@ -54,7 +54,8 @@ public final class BulkUpsertBench {
     int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : 16;
     Path dataDir = Files.createTempDirectory("herald-bulk");
     boolean h2 = db.equals("h2");
-    String url = h2 ? "jdbc:h2:file:" + dataDir.resolve("herald") : db;
+    String url =
+        h2 ? "jdbc:h2:file:" + dataDir.resolve("herald") + System.getProperty("bench.h2", "") : db;
     HeraldNode node =
         HeraldNode.start(
             TestNodes.config(
