@@ -25,6 +25,7 @@ public final class ApiRoutes extends AllDirectives {
   private final SubscriberRoutes subscriberRoutes;
   private final CampaignRoutes campaignRoutes;
   private final RecipientRoutes recipientRoutes;
+  private final ImportRoutes importRoutes;
 
   /** What the node supplies to the gateway. */
   public record Ports(
@@ -32,7 +33,8 @@ public final class ApiRoutes extends AllDirectives {
       CampaignPorts.ContentCheck contentCheck,
       CampaignPorts.Proofs proofs,
       CampaignPorts.EngagementCounts engagement,
-      CampaignPorts.RecipientRequests recipients) {}
+      CampaignPorts.RecipientRequests recipients,
+      ImportPorts imports) {}
 
   /** The API over the cluster's entities and the node's ports. */
   public ApiRoutes(GatewaySettings settings, ClusterSharding sharding, Ports ports) {
@@ -54,6 +56,7 @@ public final class ApiRoutes extends AllDirectives {
             ports.proofs(),
             ports.engagement());
     this.recipientRoutes = new RecipientRoutes(ports.recipients(), responses);
+    this.importRoutes = new ImportRoutes(mapper, responses, settings, accounts, ports.imports());
   }
 
   /** The routes, sealed: nothing leaves them without a JSON body. */
@@ -84,6 +87,7 @@ public final class ApiRoutes extends AllDirectives {
                                                             concat(
                                                                 listRoutes.routes(acc),
                                                                 subscriberRoutes.routes(acc),
+                                                                importRoutes.routes(acc),
                                                                 campaignRoutes.routes(acc))))))))));
   }
 
