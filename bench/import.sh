@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Address-book imports: rows per second from upload to "completed", the time until the read model
+# shows every row, and the node's peak heap, for a CSV and an XLSX file, into an empty list and
+# again into the list that already holds them; on H2, then on MariaDB.
+#
+# Usage: bench/import.sh [csv rows] [xlsx rows] [heap]
+#   defaults: 1000000 200000 512m
+# Needs: the built jar (mvn -B -q -DskipTests package), python3, curl, jq, the mysql client and
+# MariaDB on 127.0.0.1 (root, no password).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CSV_ROWS=${1:-1000000}
+XLSX_ROWS=${2:-200000}
+HEAP=${3:-512m}
+JAR=cluster-node/target/herald.jar
+H2_JAR=$(ls ~/.m2/repository/com/h2database/h2/*/h2-*.jar | head -1)
+OUT=bench/results
+FILES=$(mktemp -d)
+mkdir -p "$OUT"
+[ -f "$JAR" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 2; }
+
+TOKEN=bench-operator-token-0123456789
+PORT=18080
+API="http://127.0.0.1:$PORT/api/v1"
+XLSX_TYPE=application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+
+python3 bench/import-files.py "$CSV_ROWS" "$XLSX_ROWS" "$FILES"
+
+wait_ready() {
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:18558/ready" >/dev/null && return 0
+    sleep 0.5
+  done
+  echo "node did not become ready" >&2; return 1
+}
+
+now() { date +%s.%N; }
+
+# Members of the list in the read model, counted in the database itself.
+members() {
+  local sql="SELECT COUNT(*) FROM list_members WHERE account_id = '$ACCOUNT' AND list_id = '$LIST'"
+  if [ "$DB" = h2 ]; then
+    java -cp "$H2_JAR" org.h2.tools.Shell -url "$H2_URL" -user "" -sql "$sql" 2>/dev/null \
+      | sed -n 2p | tr -d ' '
+  else
+    mysql -h127.0.0.1 -uroot -N herald_bench -e "$sql"
+  fi
+}
+
+# Uploads a file, waits for the job to end, then for the read model; prints one result line.
+import_one() {
+  local label=$1 file=$2 type=$3 rows=$4
+  local t0 id status t1 t2
+  t0=$(now)
+  id=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H "Content-Type: $type" \
+    --data-binary "@$file" "$API/lists/$LIST/imports" | jq -r .id)
+  while true; do
+    status=$(curl -sf -H "Authorization: Bearer $KEY" "$API/imports/$id")
+    [ "$(jq -r .status <<<"$status")" != running ] && break
+    sleep 0.2
+  done
+  t1=$(now)
+  [ "$(jq -r .status <<<"$status")" = completed ] || { echo "import failed: $status" >&2; return 1; }
+  while [ "$(members)" -lt "$rows" ]; do sleep 0.5; done
+  t2=$(now)
+  awk -v l="$label" -v r="$rows" -v a="$t0" -v b="$t1" -v c="$t2" \
+    -v imp="$(jq .rowsImported <<<"$status")" 'BEGIN {
+      printf "%-24s rows=%d imported=%d completed=%.1fs (%.0f rows/s) read-model=%.1fs (%.0f rows/s)\n",
+        l, r, imp, b - a, r / (b - a), c - a, r / (c - a) }'
+}
+
+run_db() {
+  DB=$1; shift
+  local data; data=$(mktemp -d)
+  H2_URL="jdbc:h2:file:$data/herald;LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE"
+  local url_env=()
+  [ "$DB" = h2 ] && url_env=(HERALD_DB_URL="$H2_URL")
+  env "$@" "${url_env[@]}" HERALD_DATA_DIR="$data" HERALD_HTTP_PORT=$PORT \
+    HERALD_MANAGEMENT_PORT=18558 HERALD_REMOTE_PORT=25599 HERALD_ADMIN_TOKEN=$TOKEN \
+    java -Xms"$HEAP" -Xmx"$HEAP" -Xlog:gc:file="$OUT/import-gc-$DB.log" -jar "$JAR" \
+    > "$OUT/import-node-$DB.log" 2>&1 &
+  local pid=$!
+  wait_ready
+  KEY=$(curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"name":"bench"}' "$API/accounts" | jq -r .apiKey)
+  ACCOUNT=$(cut -d. -f2 <<<"$KEY")
+  for format in csv xlsx; do
+    local file=$FILES/people.csv type=text/csv rows=$CSV_ROWS
+    if [ $format = xlsx ]; then file=$FILES/people.xlsx; type=$XLSX_TYPE; rows=$XLSX_ROWS; fi
+    LIST=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"$format\"}" "$API/lists" | jq -r .id)
+    import_one "$DB $format new" "$file" "$type" "$rows"
+    import_one "$DB $format again" "$file" "$type" "$rows"
+  done
+  # Peak heap: the largest heap in use before a collection, from the GC log.
+  grep -o '[0-9]*M->[0-9]*M' "$OUT/import-gc-$DB.log" | cut -dM -f1 | sort -n | tail -1 \
+    | awk -v d="$DB" -v h="$HEAP" '{ printf "%s peak heap before GC: %d MiB (-Xmx%s)\n", d, $1, h }'
+  kill -TERM $pid; wait $pid || true
+  rm -rf "$data"
+}
+
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $CSV_ROWS CSV rows, $XLSX_ROWS XLSX rows"
+run_db h2
+mysql -h127.0.0.1 -uroot -e 'DROP DATABASE IF EXISTS herald_bench; CREATE DATABASE herald_bench'
+run_db mariadb HERALD_DB=mysql HERALD_DB_URL="jdbc:mysql://127.0.0.1:3306/herald_bench" \
+  HERALD_DB_USER=root
+mysql -h127.0.0.1 -uroot -e 'DROP DATABASE IF EXISTS herald_bench'
+rm -rf "$FILES"
