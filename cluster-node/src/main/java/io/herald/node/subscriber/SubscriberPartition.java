@@ -33,10 +33,8 @@ import io.herald.protocol.SubscriberProtocol.Upserted;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -75,13 +73,13 @@ public final class SubscriberPartition
     extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, SubscriberPartition.State> {
 
   /**
-   * The subscribers a partition holds, by id. Mutable for speed (a partition may hold tens of
-   * thousands); it never leaves the actor except as a copy made by {@link #snapshotAdapter()}.
+   * The subscribers a partition holds, by id, packed (see {@link PackedSubscribers}): mutable for
+   * speed and size; it never leaves the actor except as the copy {@link #snapshotAdapter()} makes.
    */
   public static final class State {
-    private final Map<String, Subscriber> subscribers;
+    private final PackedSubscribers subscribers;
 
-    State(Map<String, Subscriber> subscribers) {
+    State(PackedSubscribers subscribers) {
       this.subscribers = subscribers;
     }
 
@@ -148,7 +146,7 @@ public final class SubscriberPartition
 
   @Override
   public State emptyState() {
-    return new State(new HashMap<>());
+    return new State(new PackedSubscribers());
   }
 
   @Override
@@ -171,16 +169,14 @@ public final class SubscriberPartition
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
-        return new PartitionSnapshot(List.copyOf(state.subscribers.values()));
+        return new PartitionSnapshot(state.subscribers.all());
       }
 
       @Override
       public State fromJournal(Object from) {
-        var map = new HashMap<String, Subscriber>();
-        for (Subscriber s : ((PartitionSnapshot) from).subscribers()) {
-          map.put(s.id(), s);
-        }
-        return new State(map);
+        var packed = new PackedSubscribers();
+        packed.putAll(((PartitionSnapshot) from).subscribers());
+        return new State(packed);
       }
     };
   }
@@ -508,9 +504,7 @@ public final class SubscriberPartition
         .onEvent(
             SubscribersUpserted.class,
             (state, event) -> {
-              for (Subscriber s : event.subscribers()) {
-                state.subscribers.put(s.id(), s);
-              }
+              state.subscribers.putAll(event.subscribers());
               return state;
             })
         .onEvent(
