@@ -25,11 +25,17 @@ PORT=18080
 API="http://127.0.0.1:$PORT/api/v1"
 XLSX_TYPE=application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 
+# A node left running by a failed step would hold the ports of the next run.
+NODE_PID=
+trap '[ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null; rm -rf "$FILES"' EXIT
+
 python3 bench/import-files.py "$CSV_ROWS" "$XLSX_ROWS" "$FILES"
 
 wait_ready() {
   for _ in $(seq 1 240); do
-    curl -sf "http://127.0.0.1:18558/ready" >/dev/null && return 0
+    # Ready on the management port, and the API bound (it may bind a moment later).
+    curl -sf "http://127.0.0.1:18558/ready" >/dev/null \
+      && [ "$(curl -s -o /dev/null -w '%{http_code}' "$API/lists")" != 000 ] && return 0
     sleep 0.5
   done
   echo "node did not become ready" >&2; return 1
@@ -87,6 +93,7 @@ run_db() {
     java -Xms"$HEAP" -Xmx"$HEAP" -Xlog:gc:file="$OUT/import-gc-$DB.log"::filecount=0 -jar "$JAR" \
     > "$OUT/import-node-$DB.log" 2>&1 &
   local pid=$!
+  NODE_PID=$pid
   wait_ready
   KEY=$(curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d '{"name":"bench"}' "$API/accounts" | jq -r .apiKey)
@@ -104,13 +111,15 @@ run_db() {
   # keeps), and how many full collections there were.
   local log="$OUT/import-gc-$DB.log"
   local before after fulls ooms
-  before=$(grep -o '[0-9]*M->' "$log" | tr -d 'M>-' | sort -n | tail -1)
-  after=$(grep 'Pause Full' "$log" | grep -o -- '->[0-9]*M' | tr -d 'M>-' | sort -n | tail -1)
+  before=$(grep -o '[0-9]*M->' "$log" | tr -d 'M>-' | sort -n | tail -1 || true)
+  after=$(grep 'Pause Full' "$log" | grep -o -- '->[0-9]*M' | tr -d 'M>-' | sort -n | tail -1 \
+    || true)
   fulls=$(grep -c 'Pause Full' "$log" || true)
   ooms=$(grep -c OutOfMemoryError "$OUT/import-node-$DB.log" || true)
   echo "$DB heap (-Xmx$HEAP): peak before GC ${before}MiB, peak live after full GC" \
     "${after:-none}MiB, full GCs $fulls, OutOfMemoryError $ooms"
   kill -TERM $pid; wait $pid || true
+  NODE_PID=
   rm -rf "$data"
 }
 
