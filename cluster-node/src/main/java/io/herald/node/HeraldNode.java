@@ -2,8 +2,10 @@ package io.herald.node;
 
 import com.typesafe.config.Config;
 import io.herald.gateway.ApiRoutes;
+import io.herald.gateway.AttributeRules;
 import io.herald.gateway.GatewaySettings;
 import io.herald.gateway.HttpMetrics;
+import io.herald.gateway.JsonBody;
 import io.herald.node.account.AccountEntity;
 import io.herald.node.campaign.CampaignEntity;
 import io.herald.node.campaign.CompiledCampaigns;
@@ -14,6 +16,12 @@ import io.herald.node.campaign.SendBatchEntity;
 import io.herald.node.campaign.StreamingBatchDelivery;
 import io.herald.node.consent.NodeConfirmations;
 import io.herald.node.health.NodeReadiness;
+import io.herald.node.imports.AddressBookColumns;
+import io.herald.node.imports.ImportJob;
+import io.herald.node.imports.ImportPipeline;
+import io.herald.node.imports.JdbcImportErrors;
+import io.herald.node.imports.NodeImports;
+import io.herald.node.imports.ZipLimits;
 import io.herald.node.letter.LetterSettings;
 import io.herald.node.letter.LetterTemplates;
 import io.herald.node.management.NodeManagement;
@@ -166,6 +174,41 @@ public final class HeraldNode {
             sending.getDuration("progress-interval"),
             sending.getDuration("retry-after")),
         delivery);
+    // Imports: jobs remembered by sharding, reading files from this node's data directory.
+    Executor blockingQueries =
+        system
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(JdbcSubscriberDirectory.DISPATCHER));
+    Config importConfig = herald.getConfig("imports");
+    var importErrors = new JdbcImportErrors(db.dataSource(), blockingQueries);
+    var zipLimits =
+        new ZipLimits(
+            importConfig.getInt("xlsx.max-entries"),
+            importConfig.getBytes("xlsx.max-inflated-bytes"),
+            importConfig.getInt("xlsx.max-ratio"));
+    var rowLimits =
+        new AddressBookColumns.Limits(
+            importConfig.getInt("max-cell-chars"),
+            herald.getInt("subscribers.max-name-length"),
+            new AttributeRules(
+                JsonBody.newMapper(),
+                herald.getInt("subscribers.max-attribute-depth"),
+                herald.getInt("subscribers.max-attributes-bytes")));
+    ImportJob.init(
+        system,
+        clock,
+        new ImportJob.Settings(
+            importConfig.getInt("max-attempts"), importConfig.getDuration("retry-after")),
+        new ImportPipeline(
+            sharding,
+            importErrors,
+            new ImportPipeline.Settings(
+                importConfig.getInt("rows-per-command"),
+                importConfig.getInt("chunks-in-flight"),
+                importConfig.getDuration("ask-timeout"),
+                rowLimits,
+                zipLimits)));
+
     TrackingWriter trackingWriter = new TrackingWriter(db, clock, 200_000);
     CoordinatedShutdown.get(system)
         .addTask(
@@ -205,7 +248,16 @@ public final class HeraldNode {
                       NodeConfirmations.letters(herald, letterSettings, clock),
                       transport,
                       sharding,
-                      askTimeout)));
+                      askTimeout),
+                  new NodeImports(
+                      system,
+                      importErrors,
+                      Path.of(herald.getString("data-dir")).resolve("imports"),
+                      importConfig.getBytes("max-file-bytes"),
+                      zipLimits,
+                      rowLimits,
+                      askTimeout,
+                      blockingQueries)));
       binding =
           Http.get(system)
               .newServerAt(herald.getString("http.host"), herald.getInt("http.port"))

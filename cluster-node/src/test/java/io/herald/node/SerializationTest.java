@@ -8,6 +8,7 @@ import io.herald.protocol.AccountProtocol;
 import io.herald.protocol.AccountProtocol.AccountSummary;
 import io.herald.protocol.AccountProtocol.MailingList;
 import io.herald.protocol.CborSerializable;
+import io.herald.protocol.ImportProtocol;
 import io.herald.protocol.SubscriberProtocol;
 import io.herald.protocol.SubscriberProtocol.Membership;
 import io.herald.protocol.SubscriberProtocol.MembershipStatus;
@@ -65,6 +66,34 @@ class SerializationTest {
             AT,
             AT);
     var input = new SubscriberInput("ann@example.com", "Ann", attributes, List.of("lst_1"));
+    ActorRef<ImportProtocol.Reply> importReply =
+        testKit.<ImportProtocol.Reply>createTestProbe().ref();
+    var importSpec =
+        new ImportProtocol.ImportSpec(
+            "acc_1",
+            "imp_1",
+            "lst_1",
+            32,
+            SubscriberProtocol.UpsertMode.UPDATE,
+            ImportProtocol.Format.XLSX,
+            "/data/imports/imp_1",
+            null,
+            "windows-1251",
+            "People");
+    var rowError = new ImportProtocol.RowError(3, "invalid email address: no @");
+    var importStatus =
+        new ImportProtocol.ImportStatus(
+            "imp_1",
+            "lst_1",
+            SubscriberProtocol.UpsertMode.SUBSCRIBE,
+            ImportProtocol.Phase.FAILED,
+            10,
+            8,
+            2,
+            List.of(rowError),
+            "the file is empty",
+            AT,
+            AT);
     return Stream.of(
         new AccountProtocol.Create("Acme", "hash", 32, accountReply),
         new AccountProtocol.Authenticate("hash", accountReply),
@@ -109,7 +138,22 @@ class SerializationTest {
         new SubscriberProtocol.NotFound(),
         new SubscriberProtocol.SubscribersUpserted(List.of(subscriber)),
         new SubscriberProtocol.SubscriberErased("abcdefghijklmnopqrstuvwx", AT),
-        new SubscriberProtocol.PartitionSnapshot(List.of(subscriber)));
+        new SubscriberProtocol.PartitionSnapshot(List.of(subscriber)),
+        new ImportProtocol.Start(importSpec, importReply),
+        new ImportProtocol.Get(importReply),
+        new ImportProtocol.Checkpoint(10, 12, 8, 2, List.of(rowError)),
+        new ImportProtocol.StreamEnded(3, "the file is empty", true),
+        new ImportProtocol.Resume(),
+        new ImportProtocol.Status(importStatus),
+        new ImportProtocol.NotFound(),
+        new ImportProtocol.ImportStarted(importSpec, AT),
+        new ImportProtocol.ImportProgressed(10, 12, 8, 2, List.of(rowError), AT),
+        new ImportProtocol.ImportCompleted(AT),
+        new ImportProtocol.ImportFailed("the file is empty", AT),
+        new io.herald.node.imports.ImportJob.Empty(),
+        new io.herald.node.imports.ImportJob.Running(
+            importSpec, AT, 10, 12, 8, 2, List.of(rowError)),
+        new io.herald.node.imports.ImportJob.Finished(importStatus));
   }
 
   /** The shape of {@link AccountProtocol.ListCreatedEvent} before lists had the option. */

@@ -27,6 +27,7 @@ public final class ApiRoutes extends AllDirectives {
   private final RecipientRoutes recipientRoutes;
   private final SuppressionRoutes suppressionRoutes;
   private final ConfirmationRoutes confirmationRoutes;
+  private final ImportRoutes importRoutes;
 
   /** What the node supplies to the gateway. */
   public record Ports(
@@ -35,7 +36,8 @@ public final class ApiRoutes extends AllDirectives {
       CampaignPorts.Proofs proofs,
       CampaignPorts.EngagementCounts engagement,
       CampaignPorts.RecipientRequests recipients,
-      ConsentPorts.Confirmations confirmations) {}
+      ConsentPorts.Confirmations confirmations,
+      ImportPorts imports) {}
 
   /** The API over the cluster's entities and the node's ports. */
   public ApiRoutes(GatewaySettings settings, ClusterSharding sharding, Ports ports) {
@@ -62,6 +64,7 @@ public final class ApiRoutes extends AllDirectives {
             ports.engagement());
     this.recipientRoutes = new RecipientRoutes(ports.recipients(), responses);
     this.confirmationRoutes = new ConfirmationRoutes(ports.confirmations(), responses);
+    this.importRoutes = new ImportRoutes(mapper, responses, settings, accounts, ports.imports());
   }
 
   /** The routes, sealed: nothing leaves them without a JSON body. */
@@ -94,6 +97,7 @@ public final class ApiRoutes extends AllDirectives {
                                                                 listRoutes.routes(acc),
                                                                 subscriberRoutes.routes(acc),
                                                                 suppressionRoutes.routes(acc),
+                                                                importRoutes.routes(acc),
                                                                 campaignRoutes.routes(acc))))))))));
   }
 

@@ -1,6 +1,5 @@
 package io.herald.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,14 +17,12 @@ import io.herald.protocol.SubscriberProtocol.Subscriber;
 import io.herald.protocol.SubscriberProtocol.SubscriberInput;
 import io.herald.protocol.SubscriberProtocol.Upserted;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -37,7 +34,6 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class SubscriberRoutes extends RouteSupport {
 
   private static final Set<String> UPSERT_FIELDS = Set.of("email", "name", "attributes", "lists");
-  private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   /** Most lists one request may name. */
   public static final int MAX_LISTS_PER_REQUEST = 100;
@@ -211,48 +207,11 @@ public final class SubscriberRoutes extends RouteSupport {
   }
 
   private void checkAttributes(JsonNode attributes) {
-    for (Iterator<String> keys = attributes.fieldNames(); keys.hasNext(); ) {
-      String key = keys.next();
-      if (!ATTRIBUTE_KEY.matcher(key).matches()) {
-        throw ApiError.unprocessable(
-            "invalid_attributes",
-            "attribute name '" + abbreviate(key) + "' must be 1 to 64 letters, digits, '_' or '-'");
-      }
+    String problem =
+        new AttributeRules(mapper, settings.maxAttributeDepth(), settings.maxAttributesBytes())
+            .problem(attributes);
+    if (problem != null) {
+      throw ApiError.unprocessable("invalid_attributes", problem);
     }
-    int depth = depth(attributes);
-    if (depth > settings.maxAttributeDepth()) {
-      throw ApiError.unprocessable(
-          "invalid_attributes",
-          "attributes are nested "
-              + depth
-              + " levels deep; at most "
-              + settings.maxAttributeDepth());
-    }
-    int size;
-    try {
-      size = mapper.writeValueAsBytes(attributes).length;
-    } catch (JsonProcessingException e) {
-      throw ApiError.unprocessable("invalid_attributes", "attributes cannot be stored as JSON");
-    }
-    if (size > settings.maxAttributesBytes()) {
-      throw ApiError.unprocessable(
-          "invalid_attributes",
-          "attributes take " + size + " bytes as JSON; at most " + settings.maxAttributesBytes());
-    }
-  }
-
-  private static int depth(JsonNode node) {
-    if (!node.isContainerNode()) {
-      return 0;
-    }
-    int deepest = 0;
-    for (JsonNode child : node) {
-      deepest = Math.max(deepest, depth(child));
-    }
-    return deepest + 1;
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 }

@@ -2,6 +2,7 @@ package io.herald.node.health;
 
 import io.herald.protocol.AccountProtocol;
 import io.herald.protocol.CampaignProtocol;
+import io.herald.protocol.ImportProtocol;
 import io.herald.protocol.SendBatchProtocol;
 import io.herald.protocol.SubscriberProtocol;
 import java.time.Duration;
@@ -35,7 +36,8 @@ public final class ShardingReadinessCheck implements Supplier<CompletionStage<Bo
           AccountProtocol.TYPE_KEY.name(),
           SubscriberProtocol.TYPE_KEY.name(),
           CampaignProtocol.TYPE_KEY.name(),
-          SendBatchProtocol.TYPE_KEY.name());
+          SendBatchProtocol.TYPE_KEY.name(),
+          ImportProtocol.TYPE_KEY.name());
 
   static final String WORKER_ROLE = "worker";
 

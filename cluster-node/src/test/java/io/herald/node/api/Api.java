@@ -65,6 +65,18 @@ public final class Api {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  /** A GET whose body is text (CSV, say), not JSON. */
+  public HttpResponse<String> getText(String path, String token) {
+    try {
+      return client.send(builder(path, token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private HttpRequest.Builder builder(String path, String token) {
     var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
     if (token != null) {

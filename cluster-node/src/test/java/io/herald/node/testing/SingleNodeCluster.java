@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.herald.node.management.NodeManagement;
 import io.herald.protocol.AccountProtocol;
 import io.herald.protocol.CampaignProtocol;
+import io.herald.protocol.ImportProtocol;
 import io.herald.protocol.SendBatchProtocol;
 import io.herald.protocol.SubscriberProtocol;
 import java.net.URI;
@@ -91,6 +92,7 @@ public final class SingleNodeCluster implements AutoCloseable {
     sharding.init(Entity.of(SubscriberProtocol.TYPE_KEY, ctx -> Behaviors.empty()));
     sharding.init(Entity.of(CampaignProtocol.TYPE_KEY, ctx -> Behaviors.empty()));
     sharding.init(Entity.of(SendBatchProtocol.TYPE_KEY, ctx -> Behaviors.empty()));
+    sharding.init(Entity.of(ImportProtocol.TYPE_KEY, ctx -> Behaviors.empty()));
   }
 
   /** GET {@code path} on the management endpoint. */
