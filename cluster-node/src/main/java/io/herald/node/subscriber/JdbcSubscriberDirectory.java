@@ -1,7 +1,10 @@
 package io.herald.node.subscriber;
 
+import io.herald.gateway.SegmentFilter;
 import io.herald.gateway.SubscriberDirectory;
+import io.herald.node.segment.SegmentSql;
 import io.herald.node.storage.Database;
+import io.herald.node.storage.DatabaseSettings;
 import io.herald.node.storage.UtcTimestamps;
 import io.herald.protocol.SubscriberProtocol.Membership;
 import io.herald.protocol.SubscriberProtocol.MembershipStatus;
@@ -60,19 +63,25 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
           + " WHERE account_id = ? AND subscriber_id IN (%s)"
           + " ORDER BY account_id, subscriber_id, list_id";
 
+  private static final String COLUMNS =
+      "s.id, s.email, s.name, s.attributes, s.status, s.created_at, s.updated_at";
+
   private final DataSource dataSource;
+  private final DatabaseSettings.Kind kind;
   private final Executor executor;
 
-  /** A directory over a pool, running its queries on the executor. */
-  public JdbcSubscriberDirectory(DataSource dataSource, Executor executor) {
+  /** A directory over a pool of the given vendor, running its queries on the executor. */
+  public JdbcSubscriberDirectory(
+      DataSource dataSource, DatabaseSettings.Kind kind, Executor executor) {
     this.dataSource = Objects.requireNonNull(dataSource);
+    this.kind = Objects.requireNonNull(kind);
     this.executor = Objects.requireNonNull(executor);
   }
 
   /** The directory of a node: the node's database, queried on {@value #DISPATCHER}. */
   public static JdbcSubscriberDirectory create(ActorSystem<?> system, Database db) {
     Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
-    return new JdbcSubscriberDirectory(db.dataSource(), executor);
+    return new JdbcSubscriberDirectory(db.dataSource(), db.kind(), executor);
   }
 
   /**
@@ -108,11 +117,109 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
     return result;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the account's subscribers in primary-key order and tests each against the filter's
+   * compiled predicate.
+   */
+  @Override
+  public CompletionStage<Long> countMatching(String accountId, SegmentFilter filter) {
+    Objects.requireNonNull(accountId, "accountId");
+    SegmentSql.Predicate predicate = SegmentSql.compile(filter, kind);
+    String sql = "SELECT COUNT(*) FROM subscribers s WHERE s.account_id = ? AND " + predicate.sql();
+    return onExecutor(
+        () -> {
+          try (Connection c = dataSource.getConnection();
+              PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, accountId);
+            predicate.bind(st, 2);
+            try (ResultSet rs = st.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A keyset page along the subscribers' primary key, like a list's members page; each
+   * subscriber carries all its memberships.
+   */
+  @Override
+  public CompletionStage<Page> matching(
+      String accountId, SegmentFilter filter, int limit, Optional<String> afterId) {
+    Objects.requireNonNull(accountId, "accountId");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT));
+    }
+    SegmentSql.Predicate predicate = SegmentSql.compile(filter, kind);
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM subscribers s WHERE s.account_id = ? AND s.id > ? AND "
+            + predicate.sql()
+            + " ORDER BY s.account_id, s.id LIMIT ?";
+    return onExecutor(
+        () ->
+            readPage(
+                limit,
+                connection -> {
+                  try (PreparedStatement st = connection.prepareStatement(sql)) {
+                    st.setString(1, accountId);
+                    st.setString(2, afterId.orElse(""));
+                    int next = predicate.bind(st, 3);
+                    st.setInt(next, limit + 1);
+                    return subscribersOf(st);
+                  }
+                },
+                accountId));
+  }
+
+  /** Reads rows of subscribers through a connection. */
+  @FunctionalInterface
+  private interface RowQuery {
+    List<Subscriber> read(Connection connection) throws SQLException;
+  }
+
+  /** Work that reads the database. */
+  @FunctionalInterface
+  private interface Query<T> {
+    T run() throws SQLException;
+  }
+
+  private <T> CompletionStage<T> onExecutor(Query<T> query) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      executor.execute(
+          () -> {
+            try {
+              result.complete(query.run());
+            } catch (Exception | Error e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      result.completeExceptionally(rejected);
+    }
+    return result;
+  }
+
   private Page readPage(String accountId, String listId, int limit, String afterId)
       throws SQLException {
+    return readPage(
+        limit,
+        connection -> readSubscribers(connection, accountId, listId, limit + 1, afterId),
+        accountId);
+  }
+
+  private Page readPage(int limit, RowQuery query, String accountId) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       // One row more than asked tells whether another page follows.
-      List<Subscriber> rows = readSubscribers(connection, accountId, listId, limit + 1, afterId);
+      List<Subscriber> rows = query.read(connection);
       boolean hasMore = rows.size() > limit;
       List<Subscriber> page = hasMore ? rows.subList(0, limit) : rows;
 
@@ -143,7 +250,13 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
       statement.setString(2, listId);
       statement.setString(3, afterId);
       statement.setInt(4, rows);
-      List<Subscriber> subscribers = new ArrayList<>(rows);
+      return subscribersOf(statement);
+    }
+  }
+
+  private static List<Subscriber> subscribersOf(PreparedStatement statement) throws SQLException {
+    List<Subscriber> subscribers = new ArrayList<>();
+    {
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
           subscribers.add(
@@ -158,8 +271,8 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
                   UtcTimestamps.fromColumn(rs.getObject(7, LocalDateTime.class))));
         }
       }
-      return subscribers;
     }
+    return subscribers;
   }
 
   private static Map<String, List<Membership>> readMemberships(
