@@ -97,6 +97,9 @@ public final class SegmentRoutes extends RouteSupport {
         .refresh(account.id())
         .thenCompose(
             fresh -> {
+              if (id != null && fresh.segment(id).isEmpty()) {
+                throw ApiError.notFound("segment " + id);
+              }
               SegmentFilters.parse(filter, fresh::hasList, Instant.now());
               boolean create = id == null;
               String segmentId = create ? Secrets.newId("seg") : id;

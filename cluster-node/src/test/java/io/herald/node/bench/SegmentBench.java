@@ -30,7 +30,7 @@ import java.util.concurrent.Executors;
  * warm-up). It also times writing an attribute index (one row per subscriber and key) beside the
  * subscribers, the alternative ADR 0006 weighs.
  *
- * <p>Run: {@code bench/segment-count.sh [h2|mariadb] [subscribers]}.
+ * <p>Run: {@code bench/segment-count.sh [h2|mariadb] [subscribers] [h2 cache in KB]}.
  */
 public final class SegmentBench {
 
@@ -48,13 +48,19 @@ public final class SegmentBench {
   public static void main(String[] args) throws Exception {
     String vendor = args.length > 0 ? args[0] : "h2";
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+    // An H2 page cache in KB other than the node's default, to show what memory buys.
+    String h2Cache = args.length > 2 ? ";CACHE_SIZE=" + Integer.parseInt(args[2]) : "";
     Path dir = Files.createTempDirectory("segment-bench");
     ScratchDatabase scratch = vendor.equals("h2") ? null : ScratchDatabase.mariaDb();
     DatabaseSettings settings =
         scratch == null
             // H2 would otherwise hand a repeated deterministic query its previous result.
             ? new DatabaseSettings(
-                DatabaseSettings.Kind.H2, Database.h2Url(dir) + ";QUERY_CACHE_SIZE=0", "", "", 4)
+                DatabaseSettings.Kind.H2,
+                Database.h2Url(dir) + ";QUERY_CACHE_SIZE=0" + h2Cache,
+                "",
+                "",
+                4)
             : scratch.settings();
     ExecutorService executor = Executors.newFixedThreadPool(2);
     try (Database db = Database.start(settings)) {
@@ -244,8 +250,8 @@ public final class SegmentBench {
       ddl.execute("CREATE TABLE bench_subscribers AS SELECT * FROM subscribers WHERE 1 = 0");
       ddl.execute(
           "CREATE TABLE bench_attributes (account_id VARCHAR(128) NOT NULL, attr_key"
-              + " VARCHAR(128) NOT NULL, subscriber_id VARCHAR(32) NOT NULL, text_value"
-              + " VARCHAR(1000), num_value DOUBLE, PRIMARY KEY (account_id, attr_key,"
+              + " VARCHAR(64) NOT NULL, subscriber_id VARCHAR(32) NOT NULL, text_value"
+              + " VARCHAR(255), num_value DOUBLE, PRIMARY KEY (account_id, attr_key,"
               + " subscriber_id))");
       ddl.execute(
           "CREATE INDEX bench_attributes_text ON bench_attributes (account_id, attr_key,"
