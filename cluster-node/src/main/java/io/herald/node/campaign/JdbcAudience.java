@@ -160,7 +160,7 @@ public final class JdbcAudience implements AudiencePlanner {
    * page). Each ORDER BY names the index's leading columns, which lets H2 see that the index is
    * already in order.
    */
-  private static String idsSql(Question question) {
+  private String idsSql(Question question) {
     if (question.segments().isEmpty() && question.lists().size() == 1) {
       return "SELECT m.subscriber_id FROM list_members m"
           + " JOIN subscribers s ON s.account_id = m.account_id AND s.id = m.subscriber_id"
@@ -168,7 +168,9 @@ public final class JdbcAudience implements AudiencePlanner {
           + " AND m.status = 'SUBSCRIBED' AND s.status = 'ACTIVE' AND m.subscriber_id > ?"
           + " ORDER BY m.account_id, m.list_id, m.subscriber_id LIMIT ?";
     }
-    return "SELECT s.id FROM subscribers s WHERE s.account_id = ? AND "
+    return "SELECT s.id FROM subscribers s"
+        + JdbcSubscriberDirectory.alongPrimaryKey(kind)
+        + " WHERE s.account_id = ? AND "
         + question.sql()
         + " AND s.status = 'ACTIVE' AND s.id > ?"
         + " ORDER BY s.account_id, s.id LIMIT ?";
@@ -226,6 +228,7 @@ public final class JdbcAudience implements AudiencePlanner {
       String accountId, Question question, String afterId, String lastId, int limit) {
     String sql =
         "SELECT s.id, s.email, s.name, s.attributes FROM subscribers s"
+            + JdbcSubscriberDirectory.alongPrimaryKey(kind)
             + " WHERE s.account_id = ? AND s.id > ? AND s.id <= ? AND s.status = 'ACTIVE'"
             + " AND "
             + question.sql()

@@ -160,7 +160,9 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
     String sql =
         "SELECT "
             + COLUMNS
-            + " FROM subscribers s WHERE s.account_id = ? AND s.id > ? AND "
+            + " FROM subscribers s"
+            + alongPrimaryKey(kind)
+            + " WHERE s.account_id = ? AND s.id > ? AND "
             + predicate.sql()
             + " ORDER BY s.account_id, s.id LIMIT ?";
     return onExecutor(
@@ -177,6 +179,15 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
                   }
                 },
                 accountId));
+  }
+
+  /**
+   * An index hint for MySQL and MariaDB: for a first page, whose {@code id > ''} covers every row,
+   * MariaDB otherwise reads all matches and sorts them, seconds over a large account, instead of
+   * walking the clustered key and stopping at the limit. H2 already walks the key.
+   */
+  public static String alongPrimaryKey(DatabaseSettings.Kind kind) {
+    return kind == DatabaseSettings.Kind.MYSQL ? " FORCE INDEX (PRIMARY)" : "";
   }
 
   /** Reads rows of subscribers through a connection. */
