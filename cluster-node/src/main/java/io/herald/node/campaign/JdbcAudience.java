@@ -173,7 +173,8 @@ public final class JdbcAudience implements AudiencePlanner {
         + " WHERE s.account_id = ? AND "
         + question.sql()
         + " AND s.status = 'ACTIVE' AND s.id > ?"
-        + " ORDER BY s.account_id, s.id LIMIT ?";
+        + JdbcSubscriberDirectory.inIdOrder(kind)
+        + " LIMIT ?";
   }
 
   /** The lists and the frozen filters as one predicate over {@code subscribers s}. */
@@ -232,7 +233,8 @@ public final class JdbcAudience implements AudiencePlanner {
             + " WHERE s.account_id = ? AND s.id > ? AND s.id <= ? AND s.status = 'ACTIVE'"
             + " AND "
             + question.sql()
-            + " ORDER BY s.account_id, s.id LIMIT ?";
+            + JdbcSubscriberDirectory.inIdOrder(kind)
+            + " LIMIT ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement st = c.prepareStatement(sql)) {
       int i = 1;

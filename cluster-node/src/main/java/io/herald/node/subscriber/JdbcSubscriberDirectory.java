@@ -164,7 +164,8 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
             + alongPrimaryKey(kind)
             + " WHERE s.account_id = ? AND s.id > ? AND "
             + predicate.sql()
-            + " ORDER BY s.account_id, s.id LIMIT ?";
+            + inIdOrder(kind)
+            + " LIMIT ?";
     return onExecutor(
         () ->
             readPage(
@@ -183,11 +184,22 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
 
   /**
    * An index hint for MySQL and MariaDB: for a first page, whose {@code id > ''} covers every row,
-   * MariaDB otherwise reads all matches and sorts them, seconds over a large account, instead of
-   * walking the clustered key and stopping at the limit. H2 already walks the key.
+   * the optimizer may otherwise prefer another plan to walking the clustered key and stopping at
+   * the limit. H2 already walks the key.
    */
   public static String alongPrimaryKey(DatabaseSettings.Kind kind) {
     return kind == DatabaseSettings.Kind.MYSQL ? " FORCE INDEX (PRIMARY)" : "";
+  }
+
+  /**
+   * The ORDER BY of a keyset walk over one account's subscribers. H2 needs the key's leading column
+   * named to see that the primary key is already in order. MariaDB must not get it: there the
+   * account id is compared under the connection's collation, not the column's, so the optimizer
+   * does not treat it as fixed and sorts every match (measured: 66 ms instead of under 1 ms for a
+   * first page of 100 over 200,000 subscribers).
+   */
+  public static String inIdOrder(DatabaseSettings.Kind kind) {
+    return kind == DatabaseSettings.Kind.MYSQL ? " ORDER BY s.id" : " ORDER BY s.account_id, s.id";
   }
 
   /** Reads rows of subscribers through a connection. */

@@ -97,7 +97,7 @@ public final class SegmentBench {
       }
     } finally {
       executor.shutdownNow();
-      if (scratch != null) {
+      if (scratch != null && System.getenv("SEGMENT_BENCH_KEEP") == null) {
         scratch.close();
       }
     }
