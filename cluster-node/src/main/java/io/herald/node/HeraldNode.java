@@ -12,6 +12,7 @@ import io.herald.node.campaign.NodeContentCheck;
 import io.herald.node.campaign.NodeProofs;
 import io.herald.node.campaign.SendBatchEntity;
 import io.herald.node.campaign.StreamingBatchDelivery;
+import io.herald.node.consent.NodeConfirmations;
 import io.herald.node.health.NodeReadiness;
 import io.herald.node.letter.LetterSettings;
 import io.herald.node.letter.LetterTemplates;
@@ -198,8 +199,13 @@ public final class HeraldNode {
                   new NodeContentCheck(templates, letterSettings),
                   new NodeProofs(sharding, templates, letterSettings, transport, askTimeout),
                   new JdbcEngagement(db.dataSource(), queries),
-                  new NodeRecipientRequests(
-                      tokens, trackingWriter, compiled, sharding, askTimeout)));
+                  new NodeRecipientRequests(tokens, trackingWriter, compiled, sharding, askTimeout),
+                  new NodeConfirmations(
+                      tokens,
+                      NodeConfirmations.letters(herald, letterSettings, clock),
+                      transport,
+                      sharding,
+                      askTimeout)));
       binding =
           Http.get(system)
               .newServerAt(herald.getString("http.host"), herald.getInt("http.port"))

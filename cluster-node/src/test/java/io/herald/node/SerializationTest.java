@@ -42,6 +42,8 @@ class SerializationTest {
         testKit.<AccountProtocol.Reply>createTestProbe().ref();
     ActorRef<SubscriberProtocol.Reply> subscriberReply =
         testKit.<SubscriberProtocol.Reply>createTestProbe().ref();
+    ActorRef<SubscriberProtocol.BulkUpserted> bulkReply =
+        testKit.<SubscriberProtocol.BulkUpserted>createTestProbe().ref();
     var list = new MailingList("lst_1", "News ünïcode", AT);
     var segment =
         new AccountProtocol.Segment(
@@ -75,6 +77,7 @@ class SerializationTest {
             "Ann",
             attributes,
             SubscriberStatus.ACTIVE,
+            AT,
             List.of(new Membership("lst_1", MembershipStatus.SUBSCRIBED, AT)),
             AT,
             AT);
@@ -84,6 +87,17 @@ class SerializationTest {
         new AccountProtocol.Authenticate("hash", accountReply),
         new AccountProtocol.AddApiKey("hash2", accountReply),
         new AccountProtocol.CreateList("lst_1", "News", accountReply),
+        new AccountProtocol.CreateList("lst_2", "Weekly", true, accountReply),
+        new AccountProtocol.ListCreated(new MailingList("lst_2", "Weekly", AT, true)),
+        new AccountProtocol.ListCreatedEvent("lst_2", "Weekly", AT, true),
+        new AccountProtocol.Found(
+            new AccountSummary(
+                "acc_1",
+                "Acme",
+                32,
+                List.of(list, new MailingList("lst_2", "W", AT, true)),
+                List.of(),
+                AT)),
         new AccountProtocol.GetSummary(accountReply),
         new AccountProtocol.Found(summary),
         new AccountProtocol.ListCreated(list),
@@ -106,6 +120,16 @@ class SerializationTest {
         new io.herald.protocol.CampaignProtocol.SendingStarted(AT, List.of(segment.filter())),
         new io.herald.node.account.AccountEntity.Unopened(),
         new SubscriberProtocol.Upsert(input, subscriberReply),
+        new SubscriberProtocol.Upsert(
+            new SubscriberInput("ann@example.com", null, null, List.of(), List.of("lst_2")),
+            subscriberReply),
+        new SubscriberProtocol.UpsertMany(
+            List.of(input), SubscriberProtocol.UpsertMode.BLOCKLIST, bulkReply),
+        new SubscriberProtocol.BulkUpserted(
+            1, 2, List.of(new SubscriberProtocol.RowRefusal(3, "invalid address"))),
+        new SubscriberProtocol.SetStatus(
+            "ann@example.com", SubscriberStatus.BLOCKLISTED, subscriberReply),
+        new SubscriberProtocol.Confirm("abcdefghijklmnopqrstuvwx", "lst_1", subscriberReply),
         new SubscriberProtocol.Get("abcdefghijklmnopqrstuvwx", subscriberReply),
         new SubscriberProtocol.Erase("abcdefghijklmnopqrstuvwx", subscriberReply),
         new SubscriberProtocol.Flush(),
@@ -118,6 +142,31 @@ class SerializationTest {
         new SubscriberProtocol.SubscribersUpserted(List.of(subscriber)),
         new SubscriberProtocol.SubscriberErased("abcdefghijklmnopqrstuvwx", AT),
         new SubscriberProtocol.PartitionSnapshot(List.of(subscriber)));
+  }
+
+  /** The shape of {@link AccountProtocol.ListCreatedEvent} before lists had the option. */
+  record ListCreatedBefore(String listId, String name, Instant createdAt)
+      implements CborSerializable {}
+
+  /** The shape of {@link MailingList} (in snapshots) before lists had the option. */
+  record MailingListBefore(String id, String name, Instant createdAt) implements CborSerializable {}
+
+  /** Lists recorded before they had the double opt-in option read as single opt-in. */
+  @org.junit.jupiter.api.Test
+  void listsWrittenBeforeTheDoubleOptInOptionReadAsSingleOptIn() throws Exception {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    var serializer =
+        (org.apache.pekko.serialization.SerializerWithStringManifest)
+            serialization.findSerializerFor(new AccountProtocol.ListCreatedEvent("l", "n", AT));
+    byte[] oldEvent = serializer.toBinary(new ListCreatedBefore("lst_1", "News", AT));
+    byte[] oldList = serializer.toBinary(new MailingListBefore("lst_1", "News", AT));
+
+    Object event =
+        serializer.fromBinary(oldEvent, AccountProtocol.ListCreatedEvent.class.getName());
+    Object list = serializer.fromBinary(oldList, MailingList.class.getName());
+
+    assertThat(event).isEqualTo(new AccountProtocol.ListCreatedEvent("lst_1", "News", AT, false));
+    assertThat(list).isEqualTo(new MailingList("lst_1", "News", AT, false));
   }
 
   @ParameterizedTest

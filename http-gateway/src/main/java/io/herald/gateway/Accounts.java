@@ -123,13 +123,14 @@ public final class Accounts {
             });
   }
 
-  /** Creates a list in the account. */
-  public CompletionStage<MailingList> createList(AccountSummary account, String name) {
+  /** Creates a list in the account; a double opt-in list takes members as unconfirmed. */
+  public CompletionStage<MailingList> createList(
+      AccountSummary account, String name, boolean doubleOptIn) {
     String listId = Secrets.newId("lst");
     return ref(account.id())
         .ask(
             (org.apache.pekko.actor.typed.ActorRef<Reply> replyTo) ->
-                new AccountProtocol.CreateList(listId, name, replyTo),
+                new AccountProtocol.CreateList(listId, name, doubleOptIn, replyTo),
             askTimeout)
         .thenApply(
             reply -> {

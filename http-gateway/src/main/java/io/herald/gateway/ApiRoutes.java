@@ -26,6 +26,8 @@ public final class ApiRoutes extends AllDirectives {
   private final SubscriberRoutes subscriberRoutes;
   private final CampaignRoutes campaignRoutes;
   private final RecipientRoutes recipientRoutes;
+  private final SuppressionRoutes suppressionRoutes;
+  private final ConfirmationRoutes confirmationRoutes;
 
   /** What the node supplies to the gateway. */
   public record Ports(
@@ -33,7 +35,8 @@ public final class ApiRoutes extends AllDirectives {
       CampaignPorts.ContentCheck contentCheck,
       CampaignPorts.Proofs proofs,
       CampaignPorts.EngagementCounts engagement,
-      CampaignPorts.RecipientRequests recipients) {}
+      CampaignPorts.RecipientRequests recipients,
+      ConsentPorts.Confirmations confirmations) {}
 
   /** The API over the cluster's entities and the node's ports. */
   public ApiRoutes(GatewaySettings settings, ClusterSharding sharding, Ports ports) {
@@ -45,7 +48,11 @@ public final class ApiRoutes extends AllDirectives {
     this.listRoutes = new ListRoutes(mapper, responses, settings, accounts, ports.directory());
     this.segmentRoutes =
         new SegmentRoutes(mapper, responses, settings, accounts, ports.directory());
-    this.subscriberRoutes = new SubscriberRoutes(mapper, responses, settings, accounts, sharding);
+    this.subscriberRoutes =
+        new SubscriberRoutes(
+            mapper, responses, settings, accounts, sharding, ports.confirmations());
+    this.suppressionRoutes =
+        new SuppressionRoutes(mapper, responses, settings, ports.directory(), sharding);
     this.campaignRoutes =
         new CampaignRoutes(
             mapper,
@@ -57,6 +64,7 @@ public final class ApiRoutes extends AllDirectives {
             ports.proofs(),
             ports.engagement());
     this.recipientRoutes = new RecipientRoutes(ports.recipients(), responses);
+    this.confirmationRoutes = new ConfirmationRoutes(ports.confirmations(), responses);
   }
 
   /** The routes, sealed: nothing leaves them without a JSON body. */
@@ -71,6 +79,7 @@ public final class ApiRoutes extends AllDirectives {
                 () ->
                     concat(
                         recipientRoutes.routes(),
+                        confirmationRoutes.routes(),
                         pathPrefix(
                             "api",
                             () ->
@@ -88,6 +97,7 @@ public final class ApiRoutes extends AllDirectives {
                                                                 listRoutes.routes(acc),
                                                                 segmentRoutes.routes(acc),
                                                                 subscriberRoutes.routes(acc),
+                                                                suppressionRoutes.routes(acc),
                                                                 campaignRoutes.routes(acc))))))))));
   }
 

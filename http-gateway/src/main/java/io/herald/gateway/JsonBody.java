@@ -123,6 +123,18 @@ public final class JsonBody {
     return Optional.of(node.textValue());
   }
 
+  /** A boolean field that may be absent or null. */
+  public Optional<Boolean> optionalBoolean(String field) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isBoolean()) {
+      throw wrongType(field, "true or false", node);
+    }
+    return Optional.of(node.booleanValue());
+  }
+
   /** An array of strings that may be absent (empty list). */
   public List<String> stringList(String field) {
     JsonNode node = root.get(field);

@@ -25,7 +25,7 @@ public final class ListRoutes extends RouteSupport {
   /** Largest page a client may ask for. */
   public static final int MAX_LIMIT = 1000;
 
-  private static final Set<String> CREATE_FIELDS = Set.of("name");
+  private static final Set<String> CREATE_FIELDS = Set.of("name", "doubleOptIn");
 
   private final Accounts accounts;
   private final SubscriberDirectory directory;
@@ -88,8 +88,9 @@ public final class ListRoutes extends RouteSupport {
         CREATE_FIELDS,
         body -> {
           String name = validName("name", body.requiredString("name"));
+          boolean doubleOptIn = body.optionalBoolean("doubleOptIn").orElse(false);
           return accounts
-              .createList(account, name)
+              .createList(account, name, doubleOptIn)
               .thenApply(list -> responses.json(StatusCodes.CREATED, ListView.of(list)));
         });
   }

@@ -137,7 +137,8 @@ public final class RecipientRoutes extends AllDirectives {
             + "<button type=\"submit\">Unsubscribe</button></form>");
   }
 
-  private static String page(String title, String body) {
+  /** A small HTML page with the given title and body, its text already escaped. */
+  static String page(String title, String body) {
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         + "<title>"
@@ -149,14 +150,16 @@ public final class RecipientRoutes extends AllDirectives {
         + "</body></html>";
   }
 
-  private static HttpResponse html(String page) {
+  /** A page that no cache or search engine keeps. */
+  static HttpResponse html(String page) {
     return HttpResponse.create()
         .withEntity(ContentTypes.TEXT_HTML_UTF8, page.getBytes(StandardCharsets.UTF_8))
         .addHeader(CacheControl.create(CacheDirectives.NO_STORE))
         .addHeader(RawHeader.create("X-Robots-Tag", "noindex"));
   }
 
-  private static HttpResponse notFound() {
+  /** What a token that is not genuine gets. */
+  static HttpResponse notFound() {
     return HttpResponse.create()
         .withStatus(StatusCodes.NOT_FOUND)
         .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "This link is not valid.");

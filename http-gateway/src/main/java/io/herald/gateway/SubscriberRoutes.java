@@ -11,7 +11,10 @@ import io.herald.protocol.SubscriberKeys;
 import io.herald.protocol.SubscriberProtocol;
 import io.herald.protocol.SubscriberProtocol.Erased;
 import io.herald.protocol.SubscriberProtocol.Found;
+import io.herald.protocol.SubscriberProtocol.Membership;
+import io.herald.protocol.SubscriberProtocol.MembershipStatus;
 import io.herald.protocol.SubscriberProtocol.Reply;
+import io.herald.protocol.SubscriberProtocol.Subscriber;
 import io.herald.protocol.SubscriberProtocol.SubscriberInput;
 import io.herald.protocol.SubscriberProtocol.Upserted;
 import java.util.ArrayList;
@@ -41,17 +44,20 @@ public final class SubscriberRoutes extends RouteSupport {
 
   private final Accounts accounts;
   private final ClusterSharding sharding;
+  private final ConsentPorts.Confirmations confirmations;
 
-  /** Routes over the given accounts and sharded partitions. */
+  /** Routes over the given accounts and sharded partitions, sending confirmation letters. */
   public SubscriberRoutes(
       ObjectMapper mapper,
       Responses responses,
       GatewaySettings settings,
       Accounts accounts,
-      ClusterSharding sharding) {
+      ClusterSharding sharding,
+      ConsentPorts.Confirmations confirmations) {
     super(mapper, responses, settings);
     this.accounts = accounts;
     this.sharding = sharding;
+    this.confirmations = confirmations;
   }
 
   /** The routes for one authenticated account. */
@@ -87,21 +93,62 @@ public final class SubscriberRoutes extends RouteSupport {
       throw ApiError.unprocessable(
           "too_many_lists", "at most " + MAX_LISTS_PER_REQUEST + " lists per request");
     }
-    var input = new SubscriberInput(email.value(), name, attributes, List.copyOf(lists));
     return requireLists(account, lists)
         .thenCompose(
-            fresh ->
-                ask(
-                    fresh,
-                    SubscriberKeys.subscriberId(fresh.id(), email),
-                    replyTo -> new SubscriberProtocol.Upsert(input, replyTo)))
-        .thenApply(
-            reply -> {
-              Upserted upserted = (Upserted) reply;
-              return responses.json(
-                  upserted.created() ? StatusCodes.CREATED : StatusCodes.OK,
-                  SubscriberView.of(upserted.subscriber()));
+            fresh -> {
+              // Double opt-in lists are joined as unconfirmed until the person follows the link.
+              List<String> direct = new ArrayList<>();
+              List<String> unconfirmed = new ArrayList<>();
+              for (String listId : lists) {
+                (doubleOptIn(fresh, listId) ? unconfirmed : direct).add(listId);
+              }
+              var input =
+                  new SubscriberInput(
+                      email.value(),
+                      name,
+                      attributes,
+                      List.copyOf(direct),
+                      List.copyOf(unconfirmed));
+              return ask(
+                      fresh,
+                      SubscriberKeys.subscriberId(fresh.id(), email),
+                      replyTo -> new SubscriberProtocol.Upsert(input, replyTo))
+                  .thenApply(
+                      reply -> {
+                        Upserted upserted = (Upserted) reply;
+                        requestConfirmations(fresh, unconfirmed, upserted.subscriber());
+                        return responses.json(
+                            upserted.created() ? StatusCodes.CREATED : StatusCodes.OK,
+                            SubscriberView.of(upserted.subscriber()));
+                      });
             });
+  }
+
+  private static boolean doubleOptIn(AccountSummary account, String listId) {
+    return account.lists().stream().anyMatch(l -> l.id().equals(listId) && l.doubleOptIn());
+  }
+
+  /**
+   * Sends one confirmation letter per membership this upsert made unconfirmed. A membership is new
+   * when it started with this change (the partition stamps both with the same instant); a repeated
+   * sign-up while unconfirmed finds the older membership and sends nothing. A suppressed person
+   * gets no letter at all.
+   */
+  private void requestConfirmations(
+      AccountSummary account, List<String> unconfirmed, Subscriber subscriber) {
+    if (unconfirmed.isEmpty() || subscriber.suppressed()) {
+      return;
+    }
+    for (Membership membership : subscriber.lists()) {
+      if (membership.status() == MembershipStatus.UNCONFIRMED
+          && unconfirmed.contains(membership.listId())
+          && membership.since().equals(subscriber.updatedAt())) {
+        account.lists().stream()
+            .filter(l -> l.id().equals(membership.listId()))
+            .findFirst()
+            .ifPresent(list -> confirmations.requestConfirmation(account, list, subscriber));
+      }
+    }
   }
 
   private CompletionStage<AccountSummary> requireLists(AccountSummary account, List<String> lists) {

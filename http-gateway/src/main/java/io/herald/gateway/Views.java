@@ -15,11 +15,20 @@ public final class Views {
   /** An account, with its API key when it was just created. */
   public record AccountView(String id, String name, String apiKey, Instant createdAt) {}
 
-  /** A mailing list. */
-  public record ListView(String id, String name, Instant createdAt) {
+  /** A mailing list; a double opt-in list takes new members as unconfirmed. */
+  public record ListView(String id, String name, boolean doubleOptIn, Instant createdAt) {
 
     static ListView of(MailingList list) {
-      return new ListView(list.id(), list.name(), list.createdAt());
+      return new ListView(list.id(), list.name(), list.doubleOptIn(), list.createdAt());
+    }
+  }
+
+  /** An address on the suppression list, why, and since when. */
+  public record SuppressionView(String email, String reason, Instant since, String subscriberId) {
+
+    static SuppressionView of(Subscriber s) {
+      return new SuppressionView(
+          s.email(), s.status().name().toLowerCase(Locale.ROOT), s.statusSince(), s.id());
     }
   }
 

@@ -31,9 +31,18 @@ public final class AccountProtocol {
   /** Adds another API key, for rotation. */
   public record AddApiKey(String apiKeyHash, ActorRef<Reply> replyTo) implements Command {}
 
-  /** Creates a mailing list with an id chosen by the caller. */
-  public record CreateList(String listId, String name, ActorRef<Reply> replyTo)
-      implements Command {}
+  /**
+   * Creates a mailing list with an id chosen by the caller. A double opt-in list takes new members
+   * as unconfirmed until they follow the link of their confirmation letter.
+   */
+  public record CreateList(String listId, String name, boolean doubleOptIn, ActorRef<Reply> replyTo)
+      implements Command {
+
+    /** A list that takes members at once (single opt-in). */
+    public CreateList(String listId, String name, ActorRef<Reply> replyTo) {
+      this(listId, name, false, replyTo);
+    }
+  }
 
   /** Answers the account's summary, lists included. */
   public record GetSummary(ActorRef<Reply> replyTo) implements Command {}
@@ -94,9 +103,18 @@ public final class AccountProtocol {
     }
   }
 
-  /** A mailing list of an account. */
-  public record MailingList(String id, String name, Instant createdAt)
-      implements CborSerializable {}
+  /**
+   * A mailing list of an account. {@code doubleOptIn} is false in snapshots written before lists
+   * had the option (a missing field reads as false).
+   */
+  public record MailingList(String id, String name, Instant createdAt, boolean doubleOptIn)
+      implements CborSerializable {
+
+    /** A single opt-in list. */
+    public MailingList(String id, String name, Instant createdAt) {
+      this(id, name, createdAt, false);
+    }
+  }
 
   /**
    * A saved filter over the account's subscribers. {@code filter} is the filter's JSON text, as
@@ -122,8 +140,18 @@ public final class AccountProtocol {
   /** Another key now opens the account. */
   public record ApiKeyAdded(String apiKeyHash, Instant addedAt) implements Event {}
 
-  /** A mailing list was created. */
-  public record ListCreatedEvent(String listId, String name, Instant createdAt) implements Event {}
+  /**
+   * A mailing list was created. Events written before lists had the double opt-in option read
+   * {@code doubleOptIn} as false.
+   */
+  public record ListCreatedEvent(String listId, String name, Instant createdAt, boolean doubleOptIn)
+      implements Event {
+
+    /** A single opt-in list was created. */
+    public ListCreatedEvent(String listId, String name, Instant createdAt) {
+      this(listId, name, createdAt, false);
+    }
+  }
 
   /** A segment was created. */
   public record SegmentCreated(String segmentId, String name, String filter, Instant at)

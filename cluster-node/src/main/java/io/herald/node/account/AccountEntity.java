@@ -185,12 +185,15 @@ public final class AccountEntity
       return Effect()
           .reply(cmd.replyTo(), new Refused("list_exists", "list " + cmd.listId() + " exists"));
     }
-    var event = new ListCreatedEvent(cmd.listId(), cmd.name(), clock.instant());
+    var event = new ListCreatedEvent(cmd.listId(), cmd.name(), clock.instant(), cmd.doubleOptIn());
     return Effect()
         .persist(event)
         .thenReply(
             cmd.replyTo(),
-            s -> new ListCreated(new MailingList(cmd.listId(), cmd.name(), event.createdAt())));
+            s ->
+                new ListCreated(
+                    new MailingList(
+                        cmd.listId(), cmd.name(), event.createdAt(), event.doubleOptIn())));
   }
 
   private ReplyEffect<Event, State> saveSegment(Open state, SaveSegment cmd) {
@@ -267,7 +270,7 @@ public final class AccountEntity
             ListCreatedEvent.class,
             (s, e) -> {
               var lists = new ArrayList<>(s.lists());
-              lists.add(new MailingList(e.listId(), e.name(), e.createdAt()));
+              lists.add(new MailingList(e.listId(), e.name(), e.createdAt(), e.doubleOptIn()));
               return s.withLists(List.copyOf(lists));
             })
         .onEvent(

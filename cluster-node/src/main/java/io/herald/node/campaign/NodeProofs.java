@@ -9,14 +9,17 @@ import io.herald.node.letter.LetterTemplates;
 import io.herald.node.letter.Recipient;
 import io.herald.node.transport.MailTransport;
 import io.herald.node.transport.OutgoingLetter;
+import io.herald.protocol.AccountProtocol;
 import io.herald.protocol.CampaignProtocol;
 import io.herald.protocol.CampaignProtocol.ContentOf;
 import io.herald.protocol.EmailAddress;
 import io.herald.protocol.SubscriberKeys;
+import io.herald.protocol.SubscriberProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -25,6 +28,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * Proofs: the campaign as it stands (a draft too), rendered for each given address as if it were a
  * subscriber with no name or attributes, and handed to the transport. Proofs count in no stats.
+ *
+ * <p>An address on the account's suppression list is skipped, not sent to: its result says {@code
+ * suppressed} and why. The check asks the person's partition, so a suppression added a moment
+ * earlier already counts.
  */
 public final class NodeProofs implements Proofs {
 
@@ -63,10 +70,55 @@ public final class NodeProofs implements Proofs {
               String listId = content.lists().isEmpty() ? null : content.lists().get(0);
               var results = new ArrayList<CompletableFuture<ProofResult>>();
               for (EmailAddress address : addresses) {
-                results.add(sendOne(compiled, accountId, campaignId, listId, sender, address));
+                results.add(
+                    suppression(accountId, address)
+                        .thenCompose(
+                            reason ->
+                                reason.isPresent()
+                                    ? CompletableFuture.completedFuture(
+                                        new ProofResult(
+                                            address.value(),
+                                            "suppressed",
+                                            "not sent: the address is on the suppression list ("
+                                                + reason.get()
+                                                + ")"))
+                                    : sendOne(
+                                        compiled, accountId, campaignId, listId, sender, address))
+                        .toCompletableFuture());
               }
               return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                   .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+            });
+  }
+
+  /** Why nothing may be sent to the address (its status, in lower case), or empty. */
+  private CompletionStage<Optional<String>> suppression(String accountId, EmailAddress address) {
+    String subscriberId = SubscriberKeys.subscriberId(accountId, address);
+    return sharding
+        .entityRefFor(AccountProtocol.TYPE_KEY, accountId)
+        .ask((ActorRef<AccountProtocol.Reply> r) -> new AccountProtocol.GetSummary(r), askTimeout)
+        .thenCompose(
+            reply -> {
+              if (!(reply instanceof AccountProtocol.Found found)) {
+                return CompletableFuture.completedFuture(Optional.<String>empty());
+              }
+              int partition =
+                  SubscriberKeys.partitionOf(subscriberId, found.account().partitions())
+                      .orElseThrow();
+              return sharding
+                  .entityRefFor(
+                      SubscriberProtocol.TYPE_KEY, SubscriberKeys.entityId(accountId, partition))
+                  .ask(
+                      (ActorRef<SubscriberProtocol.Reply> r) ->
+                          new SubscriberProtocol.Get(subscriberId, r),
+                      askTimeout)
+                  .thenApply(
+                      got ->
+                          got instanceof SubscriberProtocol.Found person
+                                  && person.subscriber().suppressed()
+                              ? Optional.of(
+                                  person.subscriber().status().name().toLowerCase(Locale.ROOT))
+                              : Optional.<String>empty());
             });
   }
 

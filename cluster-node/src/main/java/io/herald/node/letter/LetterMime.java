@@ -171,7 +171,7 @@ final class LetterMime {
    * A message whose body is already encoded and whose headers are all set by {@link LetterMime}:
    * saving changes only fixes the Message-ID, and writing copies headers and body as they are.
    */
-  private static final class LetterMessage extends MimeMessage {
+  static final class LetterMessage extends MimeMessage {
     private final String messageId;
     private final boolean allowUtf8;
 

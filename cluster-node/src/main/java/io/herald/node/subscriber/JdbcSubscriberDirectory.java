@@ -51,7 +51,8 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
   // then sees that the index is already in order, and stops at the LIMIT instead of sorting the
   // whole rest of the list for every page.
   private static final String PAGE =
-      "SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at, s.updated_at"
+      "SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at, s.updated_at,"
+          + " s.status_since"
           + " FROM list_members m"
           + " JOIN subscribers s ON s.account_id = m.account_id AND s.id = m.subscriber_id"
           + " WHERE m.account_id = ? AND m.list_id = ? AND m.subscriber_id > ?"
@@ -64,7 +65,14 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
           + " ORDER BY account_id, subscriber_id, list_id";
 
   private static final String COLUMNS =
-      "s.id, s.email, s.name, s.attributes, s.status, s.created_at, s.updated_at";
+      "s.id, s.email, s.name, s.attributes, s.status, s.created_at, s.updated_at, s.status_since";
+  // One reason at a time along subscribers_status_idx (account_id, status, id): each query is a
+  // range of that index, on both vendors, which a query over several statuses at once would not be.
+  private static final String SUPPRESSIONS =
+      "SELECT id, email, status, status_since FROM subscribers"
+          + " WHERE account_id = ? AND status = ? AND id > ?"
+          + " ORDER BY account_id, status, id"
+          + " LIMIT ?";
 
   private final DataSource dataSource;
   private final DatabaseSettings.Kind kind;
@@ -231,6 +239,80 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
     return result;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads one reason after the other, each along the status index, until the page is full. Fails
+   * with {@link IllegalArgumentException} when {@code limit} is outside 1 to {@value #MAX_LIMIT} or
+   * a reason is {@link SubscriberStatus#ACTIVE}.
+   */
+  @Override
+  public CompletionStage<SuppressionPage> suppressions(
+      String accountId, List<SubscriberStatus> reasons, int limit, Optional<Position> after) {
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(after, "after");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT));
+    }
+    if (reasons.contains(SubscriberStatus.ACTIVE)) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("an active subscriber is not a suppression"));
+    }
+    List<SubscriberStatus> ordered = reasons.stream().distinct().sorted().toList();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return readSuppressions(accountId, ordered, limit, after);
+          } catch (SQLException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        },
+        executor);
+  }
+
+  private SuppressionPage readSuppressions(
+      String accountId, List<SubscriberStatus> reasons, int limit, Optional<Position> after)
+      throws SQLException {
+    // One row more than asked tells whether another page follows.
+    int wanted = limit + 1;
+    List<Suppression> rows = new ArrayList<>(wanted);
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(SUPPRESSIONS)) {
+      for (SubscriberStatus reason : reasons) {
+        if (rows.size() == wanted) {
+          break;
+        }
+        String afterId = "";
+        if (after.isPresent()) {
+          int order = reason.compareTo(after.get().reason());
+          if (order < 0) {
+            continue;
+          }
+          if (order == 0) {
+            afterId = after.get().subscriberId();
+          }
+        }
+        statement.setString(1, accountId);
+        statement.setString(2, reason.name());
+        statement.setString(3, afterId);
+        statement.setInt(4, wanted - rows.size());
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            rows.add(
+                new Suppression(
+                    rs.getString(1),
+                    rs.getString(2),
+                    SubscriberStatus.valueOf(rs.getString(3)),
+                    UtcTimestamps.fromColumn(rs.getObject(4, LocalDateTime.class))));
+          }
+        }
+      }
+    }
+    boolean hasMore = rows.size() > limit;
+    return new SuppressionPage(List.copyOf(hasMore ? rows.subList(0, limit) : rows), hasMore);
+  }
+
   private Page readPage(String accountId, String listId, int limit, String afterId)
       throws SQLException {
     return readPage(
@@ -257,6 +339,7 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
                 s.name(),
                 s.attributes(),
                 s.status(),
+                s.statusSince(),
                 List.copyOf(lists.getOrDefault(s.id(), List.of())),
                 s.createdAt(),
                 s.updatedAt()));
@@ -289,6 +372,7 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
                   rs.getString(3),
                   AttributesJson.read(rs.getString(4)),
                   SubscriberStatus.valueOf(rs.getString(5)),
+                  UtcTimestamps.fromColumn(rs.getObject(8, LocalDateTime.class)),
                   List.of(),
                   UtcTimestamps.fromColumn(rs.getObject(6, LocalDateTime.class)),
                   UtcTimestamps.fromColumn(rs.getObject(7, LocalDateTime.class))));

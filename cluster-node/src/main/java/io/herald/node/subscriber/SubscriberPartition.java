@@ -6,7 +6,9 @@ import io.herald.node.metrics.PersistenceMetrics;
 import io.herald.protocol.EmailAddress;
 import io.herald.protocol.SubscriberKeys;
 import io.herald.protocol.SubscriberProtocol;
+import io.herald.protocol.SubscriberProtocol.BulkUpserted;
 import io.herald.protocol.SubscriberProtocol.Command;
+import io.herald.protocol.SubscriberProtocol.Confirm;
 import io.herald.protocol.SubscriberProtocol.Erase;
 import io.herald.protocol.SubscriberProtocol.Erased;
 import io.herald.protocol.SubscriberProtocol.Event;
@@ -17,7 +19,8 @@ import io.herald.protocol.SubscriberProtocol.Membership;
 import io.herald.protocol.SubscriberProtocol.MembershipStatus;
 import io.herald.protocol.SubscriberProtocol.NotFound;
 import io.herald.protocol.SubscriberProtocol.PartitionSnapshot;
-import io.herald.protocol.SubscriberProtocol.Reply;
+import io.herald.protocol.SubscriberProtocol.RowRefusal;
+import io.herald.protocol.SubscriberProtocol.SetStatus;
 import io.herald.protocol.SubscriberProtocol.Subscriber;
 import io.herald.protocol.SubscriberProtocol.SubscriberErased;
 import io.herald.protocol.SubscriberProtocol.SubscriberInput;
@@ -25,14 +28,14 @@ import io.herald.protocol.SubscriberProtocol.SubscriberStatus;
 import io.herald.protocol.SubscriberProtocol.SubscribersUpserted;
 import io.herald.protocol.SubscriberProtocol.Unsubscribe;
 import io.herald.protocol.SubscriberProtocol.Upsert;
+import io.herald.protocol.SubscriberProtocol.UpsertMany;
 import io.herald.protocol.SubscriberProtocol.Upserted;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -70,13 +73,13 @@ public final class SubscriberPartition
     extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, SubscriberPartition.State> {
 
   /**
-   * The subscribers a partition holds, by id. Mutable for speed (a partition may hold tens of
-   * thousands); it never leaves the actor except as a copy made by {@link #snapshotAdapter()}.
+   * The subscribers a partition holds, by id, packed (see {@link PackedSubscribers}): mutable for
+   * speed and size; it never leaves the actor except as the copy {@link #snapshotAdapter()} makes.
    */
   public static final class State {
-    private final Map<String, Subscriber> subscribers;
+    private final PackedSubscribers subscribers;
 
-    State(Map<String, Subscriber> subscribers) {
+    State(PackedSubscribers subscribers) {
       this.subscribers = subscribers;
     }
 
@@ -94,7 +97,12 @@ public final class SubscriberPartition
   /** How partitions are configured. */
   public record Settings(int maxBatch, int tags) {}
 
-  private record PendingReply(ActorRef<Reply> replyTo, Reply reply) {}
+  /** A caller to answer once the write that carries its change is stored. */
+  private record PendingReply<T>(ActorRef<T> replyTo, T reply) {
+    void send() {
+      replyTo.tell(reply);
+    }
+  }
 
   private final ActorContext<Command> context;
   private final String entityId;
@@ -104,7 +112,7 @@ public final class SubscriberPartition
   private final String tag;
   private final long createdNanos = System.nanoTime();
   private final LinkedHashMap<String, Subscriber> pending = new LinkedHashMap<>();
-  private final List<PendingReply> pendingReplies = new ArrayList<>();
+  private final List<PendingReply<?>> pendingReplies = new ArrayList<>();
 
   private SubscriberPartition(
       ActorContext<Command> context, String entityId, Clock clock, Settings settings) {
@@ -138,7 +146,7 @@ public final class SubscriberPartition
 
   @Override
   public State emptyState() {
-    return new State(new HashMap<>());
+    return new State(new PackedSubscribers());
   }
 
   @Override
@@ -161,16 +169,14 @@ public final class SubscriberPartition
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
-        return new PartitionSnapshot(List.copyOf(state.subscribers.values()));
+        return new PartitionSnapshot(state.subscribers.all());
       }
 
       @Override
       public State fromJournal(Object from) {
-        var map = new HashMap<String, Subscriber>();
-        for (Subscriber s : ((PartitionSnapshot) from).subscribers()) {
-          map.put(s.id(), s);
-        }
-        return new State(map);
+        var packed = new PackedSubscribers();
+        packed.putAll(((PartitionSnapshot) from).subscribers());
+        return new State(packed);
       }
     };
   }
@@ -180,10 +186,13 @@ public final class SubscriberPartition
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Upsert.class, this::upsert)
+        .onCommand(UpsertMany.class, this::upsertMany)
         .onCommand(Flush.class, (state, cmd) -> flushNow())
         .onCommand(Get.class, this::get)
         .onCommand(Erase.class, this::erase)
         .onCommand(Unsubscribe.class, this::unsubscribe)
+        .onCommand(SetStatus.class, this::setStatus)
+        .onCommand(Confirm.class, this::confirm)
         .build();
   }
 
@@ -194,7 +203,128 @@ public final class SubscriberPartition
     Subscriber after = merge(before, id, input, clock.instant());
     boolean wasEmpty = pending.isEmpty();
     pending.put(id, after);
-    return enqueue(wasEmpty, new PendingReply(cmd.replyTo(), new Upserted(after, before == null)));
+    return enqueue(
+        wasEmpty, new PendingReply<>(cmd.replyTo(), new Upserted(after, before == null)));
+  }
+
+  /**
+   * Applies every row to the pending set and writes at once: an import's slice is already a batch,
+   * so it does not wait for a Flush.
+   */
+  private ReplyEffect<Event, State> upsertMany(State state, UpsertMany cmd) {
+    Instant now = clock.instant();
+    int created = 0;
+    int updated = 0;
+    var refused = new ArrayList<RowRefusal>();
+    List<SubscriberInput> inputs = cmd.inputs();
+    for (int i = 0; i < inputs.size(); i++) {
+      SubscriberInput input = inputs.get(i);
+      Optional<EmailAddress> address = EmailAddress.parse(input.email());
+      if (address.isEmpty()) {
+        refused.add(new RowRefusal(i, "invalid address"));
+        continue;
+      }
+      String id = SubscriberKeys.subscriberId(accountId, address.get());
+      Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+      Subscriber after =
+          switch (cmd.mode()) {
+            case SUBSCRIBE -> merge(before, id, input, now);
+            case UPDATE ->
+                before == null
+                    ? null
+                    : merge(
+                        before,
+                        id,
+                        new SubscriberInput(
+                            input.email(), input.name(), input.attributes(), List.of()),
+                        now);
+            case BLOCKLIST ->
+                (before == null ? addressOnly(id, input.email(), now) : before)
+                    .withStatus(SubscriberStatus.BLOCKLISTED, now);
+          };
+      if (after == null) {
+        refused.add(new RowRefusal(i, "no subscriber with this address"));
+        continue;
+      }
+      if (before == null) {
+        created++;
+      } else {
+        updated++;
+      }
+      pending.put(id, after);
+    }
+    pendingReplies.add(
+        new PendingReply<>(
+            cmd.replyTo(), new BulkUpserted(created, updated, List.copyOf(refused))));
+    if (pending.isEmpty()) {
+      answerPending();
+      return Effect().noReply();
+    }
+    return flushNow();
+  }
+
+  private ReplyEffect<Event, State> setStatus(State state, SetStatus cmd) {
+    String id = idOf(cmd.email());
+    Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+    Instant now = clock.instant();
+    if (before == null && cmd.status() == SubscriberStatus.ACTIVE) {
+      return Effect().reply(cmd.replyTo(), new NotFound());
+    }
+    Subscriber after =
+        (before == null ? addressOnly(id, cmd.email(), now) : before).withStatus(cmd.status(), now);
+    if (after == before) {
+      return Effect().reply(cmd.replyTo(), new Upserted(before, false));
+    }
+    if (cmd.status() != SubscriberStatus.ACTIVE) {
+      context.getLog().info("Suppressing subscriber {} of {}: {}", id, entityId, cmd.status());
+    }
+    boolean wasEmpty = pending.isEmpty();
+    pending.put(id, after);
+    return enqueue(
+        wasEmpty, new PendingReply<>(cmd.replyTo(), new Upserted(after, before == null)));
+  }
+
+  private ReplyEffect<Event, State> confirm(State state, Confirm cmd) {
+    String id = cmd.subscriberId();
+    Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+    if (before == null) {
+      return Effect().reply(cmd.replyTo(), new NotFound());
+    }
+    Membership membership =
+        before.lists().stream()
+            .filter(m -> m.listId().equals(cmd.listId()))
+            .findFirst()
+            .orElse(null);
+    if (membership == null) {
+      return Effect().reply(cmd.replyTo(), new NotFound());
+    }
+    if (membership.status() != MembershipStatus.UNCONFIRMED) {
+      // Confirming twice, or after leaving the list, changes nothing.
+      return Effect().reply(cmd.replyTo(), new Upserted(before, false));
+    }
+    Instant now = clock.instant();
+    var lists = new ArrayList<Membership>(before.lists().size());
+    for (Membership m : before.lists()) {
+      lists.add(m == membership ? new Membership(m.listId(), MembershipStatus.SUBSCRIBED, now) : m);
+    }
+    Subscriber after = before.withLists(lists, now);
+    boolean wasEmpty = pending.isEmpty();
+    pending.put(id, after);
+    return enqueue(wasEmpty, new PendingReply<>(cmd.replyTo(), new Upserted(after, false)));
+  }
+
+  /** A record that holds nothing but the address: what a suppression of an unknown person keeps. */
+  private static Subscriber addressOnly(String id, String email, Instant now) {
+    return new Subscriber(
+        id,
+        email,
+        "",
+        JsonNodeFactory.instance.objectNode(),
+        SubscriberStatus.ACTIVE,
+        now,
+        List.of(),
+        now,
+        now);
   }
 
   private ReplyEffect<Event, State> unsubscribe(State state, Unsubscribe cmd) {
@@ -211,23 +341,18 @@ public final class SubscriberPartition
               && m.status() != MembershipStatus.UNSUBSCRIBED;
       lists.add(leaves ? new Membership(m.listId(), MembershipStatus.UNSUBSCRIBED, now) : m);
     }
-    var after =
-        new Subscriber(
-            id,
-            before.email(),
-            before.name(),
-            before.attributes(),
-            before.status(),
-            List.copyOf(lists),
-            before.createdAt(),
-            now);
+    var after = before.withLists(lists, now);
+    if (cmd.listIds().isEmpty()) {
+      // Leaving every list is a suppression: later lists and segments must not reach them either.
+      after = after.withStatus(SubscriberStatus.UNSUBSCRIBED, now);
+    }
     boolean wasEmpty = pending.isEmpty();
     pending.put(id, after);
-    return enqueue(wasEmpty, new PendingReply(cmd.replyTo(), new Upserted(after, false)));
+    return enqueue(wasEmpty, new PendingReply<>(cmd.replyTo(), new Upserted(after, false)));
   }
 
   /** Waits for the pending write, which starts when the Flush arrives or the batch is full. */
-  private ReplyEffect<Event, State> enqueue(boolean wasEmpty, PendingReply reply) {
+  private ReplyEffect<Event, State> enqueue(boolean wasEmpty, PendingReply<?> reply) {
     pendingReplies.add(reply);
     if (pending.size() >= settings.maxBatch()) {
       return flushNow();
@@ -239,8 +364,12 @@ public final class SubscriberPartition
   }
 
   private String idOf(SubscriberInput input) {
+    return idOf(input.email());
+  }
+
+  private String idOf(String email) {
     var address =
-        EmailAddress.parse(input.email())
+        EmailAddress.parse(email)
             .orElseThrow(() -> new IllegalArgumentException("invalid address reached a partition"));
     return SubscriberKeys.subscriberId(accountId, address);
   }
@@ -272,9 +401,7 @@ public final class SubscriberPartition
             s -> {
               PersistenceMetrics.eventsPersisted(
                   SubscriberProtocol.TYPE_KEY.name(), events.size(), System.nanoTime() - started);
-              for (PendingReply r : replies) {
-                r.replyTo().tell(r.reply());
-              }
+              replies.forEach(PendingReply::send);
             });
   }
 
@@ -294,19 +421,23 @@ public final class SubscriberPartition
         .thenReply(cmd.replyTo(), s -> new Erased(id));
   }
 
+  private void answerPending() {
+    pendingReplies.forEach(PendingReply::send);
+    pendingReplies.clear();
+  }
+
   /** Applies an upsert to what the partition knows of the person (null when they are new). */
   public static Subscriber merge(Subscriber before, String id, SubscriberInput input, Instant now) {
     if (before == null) {
       var lists = new ArrayList<Membership>();
-      for (String listId : input.listIds()) {
-        lists.add(new Membership(listId, MembershipStatus.SUBSCRIBED, now));
-      }
+      join(lists, input, now);
       return new Subscriber(
           id,
           input.email(),
           input.name() == null ? "" : input.name(),
           input.attributes() == null ? JsonNodeFactory.instance.objectNode() : input.attributes(),
           SubscriberStatus.ACTIVE,
+          now,
           List.copyOf(lists),
           now,
           now);
@@ -317,20 +448,38 @@ public final class SubscriberPartition
       attributes.setAll(input.attributes());
     }
     var lists = new ArrayList<>(before.lists());
-    for (String listId : input.listIds()) {
-      if (lists.stream().noneMatch(m -> m.listId().equals(listId))) {
-        lists.add(new Membership(listId, MembershipStatus.SUBSCRIBED, now));
-      }
-    }
+    join(lists, input, now);
     return new Subscriber(
         id,
         before.email(),
         input.name() == null ? before.name() : input.name(),
         attributes,
         before.status(),
+        before.statusSince(),
         List.copyOf(lists),
         before.createdAt(),
         now);
+  }
+
+  /**
+   * Adds the input's lists the person is not on yet: subscribed, or unconfirmed (double opt-in).
+   */
+  private static void join(List<Membership> lists, SubscriberInput input, Instant now) {
+    for (String listId : input.listIds()) {
+      joinOne(lists, listId, MembershipStatus.SUBSCRIBED, now);
+    }
+    if (input.unconfirmedListIds() != null) {
+      for (String listId : input.unconfirmedListIds()) {
+        joinOne(lists, listId, MembershipStatus.UNCONFIRMED, now);
+      }
+    }
+  }
+
+  private static void joinOne(
+      List<Membership> lists, String listId, MembershipStatus status, Instant now) {
+    if (lists.stream().noneMatch(m -> m.listId().equals(listId))) {
+      lists.add(new Membership(listId, status, now));
+    }
   }
 
   @Override
@@ -355,9 +504,7 @@ public final class SubscriberPartition
         .onEvent(
             SubscribersUpserted.class,
             (state, event) -> {
-              for (Subscriber s : event.subscribers()) {
-                state.subscribers.put(s.id(), s);
-              }
+              state.subscribers.putAll(event.subscribers());
               return state;
             })
         .onEvent(

@@ -43,7 +43,11 @@ final class SubscriberProjectionHandler
       Event event = envelope.event();
       if (event instanceof SubscribersUpserted upserted) {
         for (Subscriber subscriber : upserted.subscribers()) {
-          latest.put(new ChangeKey(accountId, subscriber.id()), new Upsert(accountId, subscriber));
+          var key = new ChangeKey(accountId, subscriber.id());
+          Change before = latest.get(key);
+          boolean afterErasure =
+              before instanceof Erase || (before instanceof Upsert u && u.afterErasure());
+          latest.put(key, new Upsert(accountId, subscriber, afterErasure));
         }
       } else if (event instanceof SubscriberErased erased) {
         latest.put(

@@ -2,24 +2,24 @@ package io.herald.node.tracking;
 
 /**
  * What a signed link in a letter stands for: a recipient opened the letter, clicked one of the
- * campaign's stored links, or asked to be unsubscribed.
+ * campaign's stored links, asked to be unsubscribed, or confirms joining a double opt-in list.
  *
- * <p>Every kind names the account, the campaign and the subscriber, so the gateway can record the
- * hit without looking anything up. Ids are short ASCII strings of letters, digits, {@code _} and
- * {@code -} (see {@link #isValidId}); anything else is refused, which keeps the token's separator
- * out of every id.
+ * <p>Every kind names the account and the subscriber; the campaign kinds name the campaign, so the
+ * gateway can record the hit without looking anything up, and a confirmation names the list. Ids
+ * are short ASCII strings of letters, digits, {@code _} and {@code -} (see {@link #isValidId});
+ * anything else is refused, which keeps the token's separator out of every id.
  */
 public sealed interface TrackingToken
-    permits TrackingToken.Open, TrackingToken.Click, TrackingToken.Unsubscribe {
+    permits TrackingToken.Open,
+        TrackingToken.Click,
+        TrackingToken.Unsubscribe,
+        TrackingToken.ConfirmSubscription {
 
   /** Longest id a token carries. */
   int MAX_ID_LENGTH = 64;
 
   /** The account the campaign belongs to. */
   String accountId();
-
-  /** The campaign that sent the letter. */
-  String campaignId();
 
   /** The subscriber the letter was sent to. */
   String subscriberId();
@@ -53,6 +53,20 @@ public sealed interface TrackingToken
     /** Refuses ids a token cannot carry. */
     public Unsubscribe {
       requireIds(accountId, campaignId, subscriberId);
+    }
+  }
+
+  /**
+   * The person who signed up to a double opt-in list confirms it: the link of the confirmation
+   * letter. No campaign is involved.
+   */
+  record ConfirmSubscription(String accountId, String listId, String subscriberId)
+      implements TrackingToken {
+    /** Refuses ids a token cannot carry. */
+    public ConfirmSubscription {
+      requireId("the account id", accountId);
+      requireId("the list id", listId);
+      requireId("the subscriber id", subscriberId);
     }
   }
 

@@ -20,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   o.{account}.{campaign}.{subscriber}.{mac}          open
  *   c.{account}.{campaign}.{subscriber}.{link}.{mac}   click
  *   u.{account}.{campaign}.{subscriber}.{mac}          unsubscribe
+ *   d.{account}.{list}.{subscriber}.{mac}              double opt-in confirmation
  * </pre>
  *
  * <p>The MAC is HMAC-SHA256 over a fixed label and everything before the last dot, cut to 128 bits
@@ -72,15 +73,15 @@ public final class TrackingTokens {
   /** The token for a hit, for use in a URL path or a header. */
   public String sign(TrackingToken token) {
     StringBuilder out = new StringBuilder(120);
-    if (token instanceof TrackingToken.Open) {
-      out.append('o');
-    } else if (token instanceof TrackingToken.Click) {
-      out.append('c');
-    } else {
-      out.append('u');
+    if (token instanceof TrackingToken.Open open) {
+      out.append("o.").append(open.accountId()).append('.').append(open.campaignId());
+    } else if (token instanceof TrackingToken.Click click) {
+      out.append("c.").append(click.accountId()).append('.').append(click.campaignId());
+    } else if (token instanceof TrackingToken.Unsubscribe unsubscribe) {
+      out.append("u.").append(unsubscribe.accountId()).append('.').append(unsubscribe.campaignId());
+    } else if (token instanceof TrackingToken.ConfirmSubscription confirm) {
+      out.append("d.").append(confirm.accountId()).append('.').append(confirm.listId());
     }
-    out.append('.').append(token.accountId());
-    out.append('.').append(token.campaignId());
     out.append('.').append(token.subscriberId());
     if (token instanceof TrackingToken.Click click) {
       out.append('.').append(click.linkIndex());
@@ -136,6 +137,10 @@ public final class TrackingTokens {
       case "u":
         return parts.length == 4
             ? Optional.of(new TrackingToken.Unsubscribe(parts[1], parts[2], parts[3]))
+            : Optional.empty();
+      case "d":
+        return parts.length == 4
+            ? Optional.of(new TrackingToken.ConfirmSubscription(parts[1], parts[2], parts[3]))
             : Optional.empty();
       case "c":
         if (parts.length != 5) {

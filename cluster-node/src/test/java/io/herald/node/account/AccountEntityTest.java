@@ -163,4 +163,20 @@ class AccountEntityTest {
                 .reply())
         .isInstanceOf(NotFound.class);
   }
+
+  @Test
+  void aDoubleOptInListKeepsItsOptionThroughRecovery() {
+    account.<Reply>runCommand(replyTo -> new Create("Acme", "hash-1", 16, replyTo));
+
+    var created = account.<Reply>runCommand(r -> new CreateList("lst_2", "Weekly", true, r));
+    account.<Reply>runCommand(r -> new CreateList("lst_3", "Plain", r));
+
+    assertThat(created.event()).isEqualTo(new ListCreatedEvent("lst_2", "Weekly", NOW, true));
+    assertThat(created.replyOfType(ListCreated.class).list().doubleOptIn()).isTrue();
+    account.restart();
+    var summary = account.<Reply>runCommand(GetSummary::new).replyOfType(Found.class).account();
+    assertThat(summary.lists())
+        .extracting(l -> l.id() + "=" + l.doubleOptIn())
+        .containsExactly("lst_2=true", "lst_3=false");
+  }
 }

@@ -254,7 +254,7 @@ abstract class SegmentQueryContract {
     try (PreparedStatement st =
         c.prepareStatement(
             "INSERT INTO subscribers (account_id, id, email, name, attributes, status, created_at,"
-                + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " updated_at, status_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       st.setString(1, account);
       st.setString(2, id);
       st.setString(3, email);
@@ -263,6 +263,7 @@ abstract class SegmentQueryContract {
       st.setString(6, status);
       UtcTimestamps.bind(st, 7, Instant.parse(createdAt), db.kind());
       UtcTimestamps.bind(st, 8, Instant.parse(createdAt), db.kind());
+      UtcTimestamps.bind(st, 9, Instant.parse(createdAt), db.kind());
       st.executeUpdate();
     }
   }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.herald.protocol.EmailAddress;
 import io.herald.protocol.SubscriberKeys;
+import io.herald.protocol.SubscriberProtocol.BulkUpserted;
 import io.herald.protocol.SubscriberProtocol.Command;
+import io.herald.protocol.SubscriberProtocol.Confirm;
 import io.herald.protocol.SubscriberProtocol.Erase;
 import io.herald.protocol.SubscriberProtocol.Erased;
 import io.herald.protocol.SubscriberProtocol.Event;
@@ -15,12 +17,16 @@ import io.herald.protocol.SubscriberProtocol.Get;
 import io.herald.protocol.SubscriberProtocol.MembershipStatus;
 import io.herald.protocol.SubscriberProtocol.NotFound;
 import io.herald.protocol.SubscriberProtocol.Reply;
+import io.herald.protocol.SubscriberProtocol.RowRefusal;
+import io.herald.protocol.SubscriberProtocol.SetStatus;
 import io.herald.protocol.SubscriberProtocol.Subscriber;
 import io.herald.protocol.SubscriberProtocol.SubscriberErased;
 import io.herald.protocol.SubscriberProtocol.SubscriberInput;
 import io.herald.protocol.SubscriberProtocol.SubscriberStatus;
 import io.herald.protocol.SubscriberProtocol.SubscribersUpserted;
 import io.herald.protocol.SubscriberProtocol.Upsert;
+import io.herald.protocol.SubscriberProtocol.UpsertMany;
+import io.herald.protocol.SubscriberProtocol.UpsertMode;
 import io.herald.protocol.SubscriberProtocol.Upserted;
 import java.time.Clock;
 import java.time.Instant;
@@ -237,8 +243,10 @@ class SubscriberPartitionTest {
     var all =
         partition.<Reply>runCommand(
             r -> new io.herald.protocol.SubscriberProtocol.Unsubscribe(id, List.of(), r));
-    assertThat(all.replyOfType(Upserted.class).subscriber().lists())
-        .allMatch(m -> m.status() == MembershipStatus.UNSUBSCRIBED);
+    Subscriber leftAll = all.replyOfType(Upserted.class).subscriber();
+    assertThat(leftAll.lists()).allMatch(m -> m.status() == MembershipStatus.UNSUBSCRIBED);
+    assertThat(leftAll.status()).isEqualTo(SubscriberStatus.UNSUBSCRIBED);
+    assertThat(leftAll.statusSince()).isEqualTo(NOW);
     assertThat(
             partition
                 .<Reply>runCommand(
@@ -246,6 +254,157 @@ class SubscriberPartitionTest {
                         new io.herald.protocol.SubscriberProtocol.Unsubscribe(
                             idOf("nobody@example.com"), List.of(), r))
                 .reply())
+        .isInstanceOf(NotFound.class);
+  }
+
+  @Test
+  void aBulkSubscribeWritesOneEventAndMergesRowsOfTheSameAddress() {
+    partition.<Reply>runCommand(
+        r -> new Upsert(input("old@example.com", "Old", Map.of("a", 1), List.of("lst_a")), r));
+
+    var result =
+        partition.<BulkUpserted>runCommand(
+            r ->
+                new UpsertMany(
+                    List.of(
+                        input("new@example.com", "New", Map.of("n", 1), List.of("lst_b")),
+                        input("old@example.com", null, Map.of("b", 2), List.of("lst_b")),
+                        input("not an address", "X", null, List.of("lst_b")),
+                        input("new@Example.COM", "Newer", Map.of("m", 2), List.of("lst_b"))),
+                    UpsertMode.SUBSCRIBE,
+                    r));
+
+    assertThat(result.reply())
+        .isEqualTo(new BulkUpserted(1, 2, List.of(new RowRefusal(2, "invalid address"))));
+    assertThat(result.events()).hasSize(1);
+    var written = ((SubscribersUpserted) result.event()).subscribers();
+    assertThat(written)
+        .extracting(Subscriber::email)
+        .containsExactly("new@example.com", "old@example.com");
+    Subscriber merged = result.state().get(idOf("new@example.com"));
+    assertThat(merged.name()).isEqualTo("Newer");
+    assertThat(merged.attributes().get("n").asInt()).isEqualTo(1);
+    assertThat(merged.attributes().get("m").asInt()).isEqualTo(2);
+    Subscriber old = result.state().get(idOf("old@example.com"));
+    assertThat(old.name()).isEqualTo("Old");
+    assertThat(old.lists()).extracting(m -> m.listId()).containsExactly("lst_a", "lst_b");
+  }
+
+  @Test
+  void aBulkUpdateChangesOnlyKnownSubscribersAndAddsNoList() {
+    partition.<Reply>runCommand(
+        r -> new Upsert(input("old@example.com", "Old", null, List.of("lst_a")), r));
+
+    var result =
+        partition.<BulkUpserted>runCommand(
+            r ->
+                new UpsertMany(
+                    List.of(
+                        input("old@example.com", "Renamed", null, List.of("lst_b")),
+                        input("unknown@example.com", "U", null, List.of("lst_b"))),
+                    UpsertMode.UPDATE,
+                    r));
+
+    assertThat(result.reply())
+        .isEqualTo(
+            new BulkUpserted(0, 1, List.of(new RowRefusal(1, "no subscriber with this address"))));
+    Subscriber old = result.state().get(idOf("old@example.com"));
+    assertThat(old.name()).isEqualTo("Renamed");
+    assertThat(old.lists()).extracting(m -> m.listId()).containsExactly("lst_a");
+    assertThat(result.state().get(idOf("unknown@example.com"))).isNull();
+  }
+
+  @Test
+  void aBulkUpdateOfOnlyUnknownAddressesAnswersWithoutWriting() {
+    var result =
+        partition.<BulkUpserted>runCommand(
+            r ->
+                new UpsertMany(
+                    List.of(input("unknown@example.com", "U", null, List.of())),
+                    UpsertMode.UPDATE,
+                    r));
+
+    assertThat(result.reply().refused()).hasSize(1);
+    assertThat(result.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void aBlocklistSuppressesKnownAndUnknownAddresses() {
+    partition.<Reply>runCommand(
+        r -> new Upsert(input("old@example.com", "Old", null, List.of("lst_a")), r));
+
+    var result =
+        partition.<BulkUpserted>runCommand(
+            r ->
+                new UpsertMany(
+                    List.of(
+                        input("old@example.com", "Ignored", null, List.of("lst_b")),
+                        input("stranger@example.com", "S", null, List.of("lst_b"))),
+                    UpsertMode.BLOCKLIST,
+                    r));
+
+    assertThat(result.reply()).isEqualTo(new BulkUpserted(1, 1, List.of()));
+    Subscriber old = result.state().get(idOf("old@example.com"));
+    assertThat(old.status()).isEqualTo(SubscriberStatus.BLOCKLISTED);
+    assertThat(old.name()).isEqualTo("Old");
+    assertThat(old.lists()).extracting(m -> m.listId()).containsExactly("lst_a");
+    Subscriber stranger = result.state().get(idOf("stranger@example.com"));
+    assertThat(stranger.status()).isEqualTo(SubscriberStatus.BLOCKLISTED);
+    assertThat(stranger.lists()).isEmpty();
+    assertThat(stranger.suppressed()).isTrue();
+  }
+
+  @Test
+  void aSuppressionSurvivesASignUpAndIsLiftedOnlyBySettingActive() {
+    var suppressed =
+        partition.<Reply>runCommand(
+            r -> new SetStatus("ann@example.com", SubscriberStatus.COMPLAINED, r));
+    assertThat(suppressed.replyOfType(Upserted.class).created()).isTrue();
+
+    var signUp =
+        partition.<Reply>runCommand(
+            r -> new Upsert(input("ann@example.com", "Ann", null, List.of("lst_a")), r));
+    assertThat(signUp.replyOfType(Upserted.class).subscriber().status())
+        .isEqualTo(SubscriberStatus.COMPLAINED);
+
+    var lifted =
+        partition.<Reply>runCommand(
+            r -> new SetStatus("ann@example.com", SubscriberStatus.ACTIVE, r));
+    assertThat(lifted.replyOfType(Upserted.class).subscriber().status())
+        .isEqualTo(SubscriberStatus.ACTIVE);
+    var again =
+        partition.<Reply>runCommand(
+            r -> new SetStatus("ann@example.com", SubscriberStatus.ACTIVE, r));
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(
+            partition
+                .<Reply>runCommand(
+                    r -> new SetStatus("nobody@example.com", SubscriberStatus.ACTIVE, r))
+                .reply())
+        .isInstanceOf(NotFound.class);
+  }
+
+  @Test
+  void doubleOptInListsStayUnconfirmedUntilConfirmed() {
+    var joined =
+        partition.<Reply>runCommand(
+            r ->
+                new Upsert(
+                    new SubscriberInput(
+                        "ann@example.com", "Ann", null, List.of("lst_a"), List.of("lst_doi")),
+                    r));
+    String id = idOf("ann@example.com");
+    assertThat(joined.replyOfType(Upserted.class).subscriber().lists())
+        .extracting(m -> m.listId() + ":" + m.status())
+        .containsExactly("lst_a:SUBSCRIBED", "lst_doi:UNCONFIRMED");
+
+    var confirmed = partition.<Reply>runCommand(r -> new Confirm(id, "lst_doi", r));
+    assertThat(confirmed.replyOfType(Upserted.class).subscriber().lists())
+        .extracting(m -> m.listId() + ":" + m.status())
+        .containsExactly("lst_a:SUBSCRIBED", "lst_doi:SUBSCRIBED");
+    assertThat(partition.<Reply>runCommand(r -> new Confirm(id, "lst_doi", r)).hasNoEvents())
+        .isTrue();
+    assertThat(partition.<Reply>runCommand(r -> new Confirm(id, "lst_other", r)).reply())
         .isInstanceOf(NotFound.class);
   }
 }

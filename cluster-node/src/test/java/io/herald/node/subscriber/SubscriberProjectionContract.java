@@ -134,6 +134,7 @@ abstract class SubscriberProjectionContract {
         null,
         tree(Map.of("source", "import")),
         SubscriberStatus.ACTIVE,
+        T0,
         List.of(new Membership("news", MembershipStatus.SUBSCRIBED, T0)),
         T0,
         T0);

@@ -28,6 +28,21 @@ class TrackingTokensTest {
   }
 
   @Test
+  void aConfirmationTokenNamesItsListAndIsNoOtherKind() {
+    var confirm = new TrackingToken.ConfirmSubscription(ACCOUNT, "lst_weekly", SUBSCRIBER);
+    String token = tokens.sign(confirm);
+
+    assertThat(token).startsWith("d." + ACCOUNT + ".lst_weekly." + SUBSCRIBER + ".");
+    assertThat(tokens.verify(token, TrackingToken.ConfirmSubscription.class)).contains(confirm);
+    assertThat(tokens.verify(token, TrackingToken.Unsubscribe.class)).isEmpty();
+    // The same ids under another kind letter are not signed.
+    assertThat(tokens.verify("u" + token.substring(1))).isEmpty();
+    String unsubscribe =
+        tokens.sign(new TrackingToken.Unsubscribe(ACCOUNT, "lst_weekly", SUBSCRIBER));
+    assertThat(tokens.verify("d" + unsubscribe.substring(1))).isEmpty();
+  }
+
+  @Test
   void tokensAreUrlSafeAndCompact() {
     String token = tokens.sign(new TrackingToken.Click(ACCOUNT, CAMPAIGN, SUBSCRIBER, 3));
 
