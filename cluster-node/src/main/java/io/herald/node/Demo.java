@@ -272,7 +272,9 @@ public final class Demo {
         null,
         html(),
         null,
-        List.of(listId));
+        List.of(listId),
+        List.of(),
+        List.of());
   }
 
   private void waitForReadModel(HeraldNode node, String accountId, String listId, int count)

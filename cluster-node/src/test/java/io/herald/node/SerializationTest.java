@@ -46,7 +46,24 @@ class SerializationTest {
     ActorRef<SubscriberProtocol.BulkUpserted> bulkReply =
         testKit.<SubscriberProtocol.BulkUpserted>createTestProbe().ref();
     var list = new MailingList("lst_1", "News ünïcode", AT);
-    var summary = new AccountSummary("acc_1", "Acme", 32, List.of(list), AT);
+    var segment =
+        new AccountProtocol.Segment(
+            "seg_1", "Pros", "{\"field\":\"status\",\"op\":\"eq\",\"value\":\"active\"}", AT, AT);
+    var summary = new AccountSummary("acc_1", "Acme", 32, List.of(list), List.of(segment), AT);
+    ActorRef<io.herald.protocol.CampaignProtocol.Reply> campaignReply =
+        testKit.<io.herald.protocol.CampaignProtocol.Reply>createTestProbe().ref();
+    var content =
+        new io.herald.protocol.CampaignProtocol.Content(
+            "Spring",
+            "Hi",
+            "Acme",
+            "news@acme.example",
+            null,
+            "<p>Hi</p>",
+            null,
+            List.of("lst_1"),
+            List.of("seg_1"),
+            List.of(segment.filter()));
     var attributes = new ObjectMapper().createObjectNode();
     attributes.put("plan", "pro");
     attributes.put("seats", 12);
@@ -104,7 +121,12 @@ class SerializationTest {
         new AccountProtocol.ListCreatedEvent("lst_2", "Weekly", AT, true),
         new AccountProtocol.Found(
             new AccountSummary(
-                "acc_1", "Acme", 32, List.of(list, new MailingList("lst_2", "W", AT, true)), AT)),
+                "acc_1",
+                "Acme",
+                32,
+                List.of(list, new MailingList("lst_2", "W", AT, true)),
+                List.of(),
+                AT)),
         new AccountProtocol.GetSummary(accountReply),
         new AccountProtocol.Found(summary),
         new AccountProtocol.ListCreated(list),
@@ -114,7 +136,17 @@ class SerializationTest {
         new AccountProtocol.ApiKeyAdded("hash2", AT),
         new AccountProtocol.ListCreatedEvent("lst_1", "News", AT),
         new io.herald.node.account.AccountEntity.Open(
-            "acc_1", "Acme", List.of("hash"), 32, List.of(list), AT),
+            "acc_1", "Acme", List.of("hash"), 32, List.of(list), List.of(segment), AT),
+        new AccountProtocol.SaveSegment("seg_1", "Pros", segment.filter(), true, accountReply),
+        new AccountProtocol.DeleteSegment("seg_1", accountReply),
+        new AccountProtocol.SegmentSaved(segment),
+        new AccountProtocol.SegmentCreated("seg_1", "Pros", segment.filter(), AT),
+        new AccountProtocol.SegmentUpdated("seg_1", "Pros", segment.filter(), AT),
+        new AccountProtocol.SegmentDeleted("seg_1", AT),
+        new io.herald.protocol.CampaignProtocol.Create(content, campaignReply),
+        new io.herald.protocol.CampaignProtocol.Send(
+            java.util.Map.of("seg_1", segment.filter()), campaignReply),
+        new io.herald.protocol.CampaignProtocol.SendingStarted(AT, List.of(segment.filter())),
         new io.herald.node.account.AccountEntity.Unopened(),
         new SubscriberProtocol.Upsert(input, subscriberReply),
         new SubscriberProtocol.Upsert(

@@ -7,6 +7,8 @@ import io.herald.protocol.AccountProtocol.ListCreated;
 import io.herald.protocol.AccountProtocol.MailingList;
 import io.herald.protocol.AccountProtocol.Refused;
 import io.herald.protocol.AccountProtocol.Reply;
+import io.herald.protocol.AccountProtocol.Segment;
+import io.herald.protocol.AccountProtocol.SegmentSaved;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -138,6 +140,70 @@ public final class Accounts {
               }
               throw conflictOrNotFound(reply, "account " + account.id());
             });
+  }
+
+  /**
+   * Creates a segment ({@code create}) or replaces an existing one's name and filter.
+   *
+   * @throws ApiError 404 when replacing a segment the account does not have, 409 when the account
+   *     keeps too many
+   */
+  public CompletionStage<Segment> saveSegment(
+      AccountSummary account, String segmentId, String name, String filter, boolean create) {
+    return ref(account.id())
+        .ask(
+            (org.apache.pekko.actor.typed.ActorRef<Reply> replyTo) ->
+                new AccountProtocol.SaveSegment(segmentId, name, filter, create, replyTo),
+            askTimeout)
+        .thenApply(
+            reply -> {
+              if (reply instanceof SegmentSaved saved) {
+                forget(account.id());
+                return saved.segment();
+              }
+              throw conflictOrNotFound(reply, "segment " + segmentId);
+            });
+  }
+
+  /**
+   * Deletes a segment.
+   *
+   * @throws ApiError 404 when the account has no such segment
+   */
+  public CompletionStage<AccountSummary> deleteSegment(AccountSummary account, String segmentId) {
+    return ref(account.id())
+        .ask(
+            (org.apache.pekko.actor.typed.ActorRef<Reply> replyTo) ->
+                new AccountProtocol.DeleteSegment(segmentId, replyTo),
+            askTimeout)
+        .thenApply(
+            reply -> {
+              if (reply instanceof Found found) {
+                forget(account.id());
+                return found.account();
+              }
+              throw conflictOrNotFound(reply, "segment " + segmentId);
+            });
+  }
+
+  /**
+   * The account, made sure to hold the segment as it stands now (segments change, so the entity is
+   * asked on every use).
+   *
+   * @throws ApiError 404 when the account has no such segment
+   */
+  public CompletionStage<Segment> requireSegment(AccountSummary account, String segmentId) {
+    return refresh(account.id())
+        .thenApply(
+            fresh ->
+                fresh
+                    .segment(segmentId)
+                    .orElseThrow(() -> ApiError.notFound("segment " + segmentId)));
+  }
+
+  /** Drops the cached summaries of an account, whose lists or segments just changed. */
+  private void forget(String accountId) {
+    byKeyHash.values().removeIf(c -> c.account().id().equals(accountId));
   }
 
   private void remember(String hash, AccountSummary account) {

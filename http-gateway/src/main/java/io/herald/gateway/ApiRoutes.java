@@ -22,6 +22,7 @@ public final class ApiRoutes extends AllDirectives {
   private final Accounts accounts;
   private final AccountRoutes accountRoutes;
   private final ListRoutes listRoutes;
+  private final SegmentRoutes segmentRoutes;
   private final SubscriberRoutes subscriberRoutes;
   private final CampaignRoutes campaignRoutes;
   private final RecipientRoutes recipientRoutes;
@@ -47,6 +48,8 @@ public final class ApiRoutes extends AllDirectives {
     this.accounts = new Accounts(sharding, settings.askTimeout());
     this.accountRoutes = new AccountRoutes(mapper, responses, settings, accounts);
     this.listRoutes = new ListRoutes(mapper, responses, settings, accounts, ports.directory());
+    this.segmentRoutes =
+        new SegmentRoutes(mapper, responses, settings, accounts, ports.directory());
     this.subscriberRoutes =
         new SubscriberRoutes(
             mapper, responses, settings, accounts, sharding, ports.confirmations());
@@ -95,6 +98,7 @@ public final class ApiRoutes extends AllDirectives {
                                                         acc ->
                                                             concat(
                                                                 listRoutes.routes(acc),
+                                                                segmentRoutes.routes(acc),
                                                                 subscriberRoutes.routes(acc),
                                                                 suppressionRoutes.routes(acc),
                                                                 importRoutes.routes(acc),

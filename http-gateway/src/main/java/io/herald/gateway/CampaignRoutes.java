@@ -5,6 +5,7 @@ import io.herald.gateway.CampaignPorts.ContentCheck;
 import io.herald.gateway.CampaignPorts.EngagementCounts;
 import io.herald.gateway.CampaignPorts.Proofs;
 import io.herald.protocol.AccountProtocol.AccountSummary;
+import io.herald.protocol.AccountProtocol.Segment;
 import io.herald.protocol.CampaignProtocol;
 import io.herald.protocol.CampaignProtocol.CampaignSummary;
 import io.herald.protocol.CampaignProtocol.Content;
@@ -12,6 +13,7 @@ import io.herald.protocol.CampaignProtocol.Refused;
 import io.herald.protocol.CampaignProtocol.Reply;
 import io.herald.protocol.CampaignProtocol.Summary;
 import io.herald.protocol.EmailAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +37,16 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class CampaignRoutes extends RouteSupport {
 
   private static final Set<String> CONTENT_FIELDS =
-      Set.of("name", "subject", "fromName", "fromEmail", "replyTo", "html", "text", "lists");
+      Set.of(
+          "name",
+          "subject",
+          "fromName",
+          "fromEmail",
+          "replyTo",
+          "html",
+          "text",
+          "lists",
+          "segments");
   private static final Set<String> PROOF_FIELDS = Set.of("emails");
 
   /** Most addresses one proof request may name. */
@@ -86,12 +97,7 @@ public final class CampaignRoutes extends RouteSupport {
                                                 jsonBody(
                                                     CONTENT_FIELDS,
                                                     body -> update(account, id, body))))),
-                            action(
-                                "send",
-                                account,
-                                id,
-                                CampaignProtocol.Send::new,
-                                StatusCodes.ACCEPTED),
+                            path("send", () -> post(() -> respond(() -> send(account, id)))),
                             action(
                                 "pause", account, id, CampaignProtocol.Pause::new, StatusCodes.OK),
                             action(
@@ -138,6 +144,7 @@ public final class CampaignRoutes extends RouteSupport {
     Content content = contentOf(body);
     String id = Secrets.newId("cmp");
     return requireLists(account, content.lists())
+        .thenCompose(acc -> requireSegments(acc, content.segments()))
         .thenCompose(acc -> ask(acc, id, replyTo -> new CampaignProtocol.Create(content, replyTo)))
         .thenCompose(summary -> withEngagement(account, summary))
         .thenApply(view -> responses.json(StatusCodes.CREATED, view));
@@ -146,9 +153,74 @@ public final class CampaignRoutes extends RouteSupport {
   private CompletionStage<HttpResponse> update(AccountSummary account, String id, JsonBody body) {
     Content content = contentOf(body);
     return requireLists(account, content.lists())
+        .thenCompose(acc -> requireSegments(acc, content.segments()))
         .thenCompose(acc -> ask(acc, id, replyTo -> new CampaignProtocol.Update(content, replyTo)))
         .thenCompose(summary -> withEngagement(account, summary))
         .thenApply(view -> responses.json(StatusCodes.OK, view));
+  }
+
+  /**
+   * Sends a draft with its segments' filters as the account holds them now, each relative {@code
+   * within} turned into an absolute moment: the campaign keeps exactly this question.
+   */
+  private CompletionStage<HttpResponse> send(AccountSummary account, String id) {
+    return ask(account, id, CampaignProtocol.Get::new)
+        .thenCompose(
+            draft ->
+                accounts
+                    .refresh(account.id())
+                    .thenCompose(
+                        fresh -> {
+                          Instant now = Instant.now();
+                          var filters = new LinkedHashMap<String, String>();
+                          for (String segmentId : draft.content().segments()) {
+                            Segment segment =
+                                fresh
+                                    .segment(segmentId)
+                                    .orElseThrow(
+                                        () ->
+                                            ApiError.unprocessable(
+                                                "unknown_segment",
+                                                "segment "
+                                                    + segmentId
+                                                    + " of this campaign no longer exists"));
+                            filters.put(segmentId, frozen(segment.filter(), now));
+                          }
+                          return ask(
+                              fresh,
+                              id,
+                              replyTo -> new CampaignProtocol.Send(Map.copyOf(filters), replyTo));
+                        }))
+        .thenCompose(summary -> withEngagement(account, summary))
+        .thenApply(view -> responses.json(StatusCodes.ACCEPTED, view));
+  }
+
+  private String frozen(String filter, Instant now) {
+    try {
+      return mapper.writeValueAsString(SegmentFilters.freeze(mapper.readTree(filter), now));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a stored segment filter is not JSON", e);
+    }
+  }
+
+  private CompletionStage<AccountSummary> requireSegments(
+      AccountSummary account, List<String> segments) {
+    if (segments.stream().allMatch(g -> account.segment(g).isPresent())) {
+      return CompletableFuture.completedFuture(account);
+    }
+    return accounts
+        .refresh(account.id())
+        .thenApply(
+            fresh -> {
+              for (String segmentId : segments) {
+                if (fresh.segment(segmentId).isEmpty()) {
+                  throw ApiError.unprocessable(
+                      "unknown_segment",
+                      "segment " + segmentId + " does not exist in this account");
+                }
+              }
+              return fresh;
+            });
   }
 
   private CompletionStage<HttpResponse> read(AccountSummary account, String id) {
@@ -189,11 +261,23 @@ public final class CampaignRoutes extends RouteSupport {
     String html = body.requiredString("html");
     String text = body.optionalString("text").orElse(null);
     List<String> lists = new ArrayList<>(new LinkedHashSet<>(body.stringList("lists")));
-    if (lists.isEmpty()) {
-      throw ApiError.unprocessable("missing_field", "field 'lists' needs at least one list id");
+    List<String> segments = new ArrayList<>(new LinkedHashSet<>(body.stringList("segments")));
+    if (lists.isEmpty() && segments.isEmpty()) {
+      throw ApiError.unprocessable(
+          "missing_field", "fields 'lists' and 'segments' need at least one id between them");
     }
     Content content =
-        new Content(name, subject, fromName, fromEmail, replyTo, html, text, List.copyOf(lists));
+        new Content(
+            name,
+            subject,
+            fromName,
+            fromEmail,
+            replyTo,
+            html,
+            text,
+            List.copyOf(lists),
+            List.copyOf(segments),
+            List.of());
     contentCheck.check(content);
     return content;
   }
@@ -268,6 +352,7 @@ public final class CampaignRoutes extends RouteSupport {
               view.put("html", c.html());
               view.put("text", c.text());
               view.put("lists", c.lists());
+              view.put("segments", c.segments());
               view.put("stats", stats);
               view.put(
                   "batches",

@@ -59,6 +59,13 @@ public final class ListRoutes extends RouteSupport {
                             pathEndOrSingleSlash(
                                 () -> get(() -> respond(() -> one(account, listId)))),
                             path(
+                                "export",
+                                () ->
+                                    get(
+                                        () ->
+                                            extractMaterializer(
+                                                m -> respond(() -> export(account, listId, m))))),
+                            path(
                                 "subscribers",
                                 () ->
                                     get(
@@ -128,6 +135,19 @@ public final class ListRoutes extends RouteSupport {
                       : null;
               return responses.json(StatusCodes.OK, new Page<>(items, next));
             });
+  }
+
+  private CompletionStage<HttpResponse> export(
+      AccountSummary account, String listId, org.apache.pekko.stream.Materializer materializer) {
+    return accounts
+        .requireList(account, listId)
+        .thenApply(
+            fresh ->
+                SegmentRoutes.csvResponse(
+                    listId,
+                    SubscriberExport.csv(
+                        (limit, after) -> directory.listMembers(account.id(), listId, limit, after),
+                        materializer)));
   }
 
   static int parseLimit(Optional<String> raw) {

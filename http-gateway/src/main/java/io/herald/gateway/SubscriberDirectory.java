@@ -21,6 +21,18 @@ public interface SubscriberDirectory {
   CompletionStage<Page> listMembers(
       String accountId, String listId, int limit, Optional<String> afterId);
 
+  /** How many of the account's subscribers (of any status) match the filter now. */
+  CompletionStage<Long> countMatching(String accountId, SegmentFilter filter);
+
+  /**
+   * One page of the account's subscribers (of any status) that match the filter, in ascending id
+   * after {@code afterId}.
+   *
+   * @param limit the most items to return, 1 to 1000
+   */
+  CompletionStage<Page> matching(
+      String accountId, SegmentFilter filter, int limit, Optional<String> afterId);
+
   /** A page of subscribers; {@code hasMore} tells whether another page follows. */
   record Page(List<Subscriber> items, boolean hasMore) {}
 

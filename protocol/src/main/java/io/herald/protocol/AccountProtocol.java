@@ -19,7 +19,7 @@ public final class AccountProtocol {
 
   /** Commands to an account. */
   public sealed interface Command extends CborSerializable
-      permits Create, Authenticate, AddApiKey, CreateList, GetSummary {}
+      permits Create, Authenticate, AddApiKey, CreateList, GetSummary, SaveSegment, DeleteSegment {}
 
   /** Opens the account; refused when it already exists. */
   public record Create(String name, String apiKeyHash, int partitions, ActorRef<Reply> replyTo)
@@ -47,15 +47,29 @@ public final class AccountProtocol {
   /** Answers the account's summary, lists included. */
   public record GetSummary(ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * Creates a segment with an id chosen by the caller ({@code create} true), or replaces the name
+   * and filter of an existing one. The filter is JSON text the gateway has already validated.
+   */
+  public record SaveSegment(
+      String segmentId, String name, String filter, boolean create, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** Deletes a segment; campaigns already sending keep the filter they froze. */
+  public record DeleteSegment(String segmentId, ActorRef<Reply> replyTo) implements Command {}
+
   /** Replies of an account. */
   public sealed interface Reply extends CborSerializable
-      permits Found, ListCreated, NotFound, Refused {}
+      permits Found, ListCreated, SegmentSaved, NotFound, Refused {}
 
   /** The account as it stands. */
   public record Found(AccountSummary account) implements Reply {}
 
   /** The list just created. */
   public record ListCreated(MailingList list) implements Reply {}
+
+  /** The segment as saved. */
+  public record SegmentSaved(Segment segment) implements Reply {}
 
   /** No such account, or (for {@link Authenticate}) a key that is not this account's. */
   public record NotFound() implements Reply {}
@@ -65,8 +79,23 @@ public final class AccountProtocol {
 
   /** The public face of an account. */
   public record AccountSummary(
-      String id, String name, int partitions, List<MailingList> lists, Instant createdAt)
+      String id,
+      String name,
+      int partitions,
+      List<MailingList> lists,
+      List<Segment> segments,
+      Instant createdAt)
       implements CborSerializable {
+
+    /** Summaries recorded before segments existed have none. */
+    public AccountSummary {
+      segments = segments == null ? List.of() : segments;
+    }
+
+    /** The account's segment with this id, if any. */
+    public java.util.Optional<Segment> segment(String segmentId) {
+      return segments.stream().filter(s -> s.id().equals(segmentId)).findFirst();
+    }
 
     /** Whether the account has a list with this id. */
     public boolean hasList(String listId) {
@@ -87,9 +116,21 @@ public final class AccountProtocol {
     }
   }
 
+  /**
+   * A saved filter over the account's subscribers. {@code filter} is the filter's JSON text, as
+   * validated by the gateway when it was saved.
+   */
+  public record Segment(String id, String name, String filter, Instant createdAt, Instant updatedAt)
+      implements CborSerializable {}
+
   /** What an account records. */
   public sealed interface Event extends CborSerializable
-      permits AccountCreated, ApiKeyAdded, ListCreatedEvent {}
+      permits AccountCreated,
+          ApiKeyAdded,
+          ListCreatedEvent,
+          SegmentCreated,
+          SegmentUpdated,
+          SegmentDeleted {}
 
   /** The account was opened with its first key. */
   public record AccountCreated(
@@ -111,4 +152,15 @@ public final class AccountProtocol {
       this(listId, name, createdAt, false);
     }
   }
+
+  /** A segment was created. */
+  public record SegmentCreated(String segmentId, String name, String filter, Instant at)
+      implements Event {}
+
+  /** A segment's name and filter were replaced. */
+  public record SegmentUpdated(String segmentId, String name, String filter, Instant at)
+      implements Event {}
+
+  /** A segment was deleted. */
+  public record SegmentDeleted(String segmentId, Instant at) implements Event {}
 }

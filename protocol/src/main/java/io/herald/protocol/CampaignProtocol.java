@@ -2,6 +2,7 @@ package io.herald.protocol;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
@@ -23,7 +24,12 @@ public final class CampaignProtocol {
     return accountId + "~" + campaignId;
   }
 
-  /** What a campaign says and to whom: everything the author writes. */
+  /**
+   * What a campaign says and to whom: everything the author writes. The audience is every active
+   * subscriber subscribed to one of {@code lists} or matching one of {@code segments}. {@code
+   * segmentFilters} is empty in a draft; sending fills it with the segments' filters (JSON text) as
+   * they stood then, so that planning and every batch ask the same question.
+   */
   public record Content(
       String name,
       String subject,
@@ -32,8 +38,23 @@ public final class CampaignProtocol {
       String replyTo,
       String html,
       String text,
-      List<String> lists)
-      implements CborSerializable {}
+      List<String> lists,
+      List<String> segments,
+      List<String> segmentFilters)
+      implements CborSerializable {
+
+    /** Content recorded before segments existed names none. */
+    public Content {
+      segments = segments == null ? List.of() : segments;
+      segmentFilters = segmentFilters == null ? List.of() : segmentFilters;
+    }
+
+    /** This content with the segments' filters frozen in. */
+    public Content withSegmentFilters(List<String> filters) {
+      return new Content(
+          name, subject, fromName, fromEmail, replyTo, html, text, lists, segments, filters);
+    }
+  }
 
   /** Where a campaign stands. */
   public enum Status {
@@ -79,8 +100,18 @@ public final class CampaignProtocol {
   /** Answers the content, for the nodes that render letters and resolve tracked links. */
   public record GetContent(ActorRef<Reply> replyTo) implements Command {}
 
-  /** Starts sending a draft. */
-  public record Send(ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * Starts sending a draft. {@code segmentFilters} holds the filter (JSON text) of each segment the
+   * draft names, by segment id, as the account holds them now.
+   */
+  public record Send(Map<String, String> segmentFilters, ActorRef<Reply> replyTo)
+      implements Command {
+
+    /** Sends a draft that names no segment. */
+    public Send(ActorRef<Reply> replyTo) {
+      this(Map.of(), replyTo);
+    }
+  }
 
   /** Stops handing out batches and pauses the running ones. */
   public record Pause(ActorRef<Reply> replyTo) implements Command {}
@@ -160,8 +191,17 @@ public final class CampaignProtocol {
   /** The draft was rewritten. */
   public record Updated(Content content, Instant at) implements Event {}
 
-  /** Sending was asked for; the audience is being planned. */
-  public record SendingStarted(Instant at) implements Event {}
+  /**
+   * Sending was asked for; the audience is being planned. {@code segmentFilters} are the filters of
+   * the content's segments, frozen now (none in events recorded before segments existed).
+   */
+  public record SendingStarted(Instant at, List<String> segmentFilters) implements Event {
+
+    /** Events recorded before segments existed froze none. */
+    public SendingStarted {
+      segmentFilters = segmentFilters == null ? List.of() : segmentFilters;
+    }
+  }
 
   /** The audience was counted and cut into batches. */
   public record AudiencePlanned(int recipients, List<BatchRange> batches, Instant at)

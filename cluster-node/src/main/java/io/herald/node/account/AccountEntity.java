@@ -9,6 +9,7 @@ import io.herald.protocol.AccountProtocol.Authenticate;
 import io.herald.protocol.AccountProtocol.Command;
 import io.herald.protocol.AccountProtocol.Create;
 import io.herald.protocol.AccountProtocol.CreateList;
+import io.herald.protocol.AccountProtocol.DeleteSegment;
 import io.herald.protocol.AccountProtocol.Event;
 import io.herald.protocol.AccountProtocol.Found;
 import io.herald.protocol.AccountProtocol.GetSummary;
@@ -17,6 +18,12 @@ import io.herald.protocol.AccountProtocol.ListCreatedEvent;
 import io.herald.protocol.AccountProtocol.MailingList;
 import io.herald.protocol.AccountProtocol.NotFound;
 import io.herald.protocol.AccountProtocol.Refused;
+import io.herald.protocol.AccountProtocol.SaveSegment;
+import io.herald.protocol.AccountProtocol.Segment;
+import io.herald.protocol.AccountProtocol.SegmentCreated;
+import io.herald.protocol.AccountProtocol.SegmentDeleted;
+import io.herald.protocol.AccountProtocol.SegmentSaved;
+import io.herald.protocol.AccountProtocol.SegmentUpdated;
 import io.herald.protocol.CborSerializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,10 +45,14 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * The tenant. An account starts as {@link Unopened}; {@link AccountProtocol.Create} opens it with
  * its first API key hash and the number of subscriber partitions it will always use. An open
  * account authenticates keys by their hash (the key itself is never stored) and owns its mailing
- * lists. Nothing closes an account yet.
+ * lists and segments (saved subscriber filters, at most {@value #MAX_SEGMENTS}: every authenticated
+ * request carries the summary that holds them). Nothing closes an account yet.
  */
 public final class AccountEntity
     extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, AccountEntity.State> {
+
+  /** Most segments one account may keep. */
+  public static final int MAX_SEGMENTS = 200;
 
   /** The account's state: not yet opened, or open. */
   public sealed interface State extends CborSerializable permits Unopened, Open {}
@@ -56,11 +67,26 @@ public final class AccountEntity
       List<String> apiKeyHashes,
       int partitions,
       List<MailingList> lists,
+      List<Segment> segments,
       java.time.Instant createdAt)
       implements State {
 
+    /** Snapshots taken before segments existed have none. */
+    public Open {
+      segments = segments == null ? List.of() : segments;
+    }
+
     AccountSummary summary() {
-      return new AccountSummary(id, name, partitions, List.copyOf(lists), createdAt);
+      return new AccountSummary(
+          id, name, partitions, List.copyOf(lists), List.copyOf(segments), createdAt);
+    }
+
+    Open withLists(List<MailingList> newLists) {
+      return new Open(id, name, apiKeyHashes, partitions, newLists, segments, createdAt);
+    }
+
+    Open withSegments(List<Segment> newSegments) {
+      return new Open(id, name, apiKeyHashes, partitions, lists, newSegments, createdAt);
     }
 
     boolean acceptsKey(String hash) {
@@ -114,7 +140,9 @@ public final class AccountEntity
         .onCommand(Authenticate.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()))
         .onCommand(AddApiKey.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()))
         .onCommand(CreateList.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()))
-        .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()));
+        .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()))
+        .onCommand(SaveSegment.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()))
+        .onCommand(DeleteSegment.class, (s, c) -> Effect().reply(c.replyTo(), new NotFound()));
     builder
         .forStateType(Open.class)
         .onCommand(
@@ -133,7 +161,9 @@ public final class AccountEntity
                         s.acceptsKey(c.apiKeyHash()) ? new Found(s.summary()) : new NotFound()))
         .onCommand(AddApiKey.class, this::addKey)
         .onCommand(CreateList.class, this::createList)
-        .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new Found(s.summary())));
+        .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), new Found(s.summary())))
+        .onCommand(SaveSegment.class, this::saveSegment)
+        .onCommand(DeleteSegment.class, this::deleteSegment);
     return builder.build();
   }
 
@@ -166,6 +196,44 @@ public final class AccountEntity
                         cmd.listId(), cmd.name(), event.createdAt(), event.doubleOptIn())));
   }
 
+  private ReplyEffect<Event, State> saveSegment(Open state, SaveSegment cmd) {
+    boolean exists = state.segments().stream().anyMatch(g -> g.id().equals(cmd.segmentId()));
+    if (cmd.create() && exists) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              new Refused("segment_exists", "segment " + cmd.segmentId() + " exists"));
+    }
+    if (!cmd.create() && !exists) {
+      return Effect().reply(cmd.replyTo(), new NotFound());
+    }
+    if (cmd.create() && state.segments().size() >= MAX_SEGMENTS) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              new Refused(
+                  "too_many_segments", "an account keeps at most " + MAX_SEGMENTS + " segments"));
+    }
+    Event event =
+        cmd.create()
+            ? new SegmentCreated(cmd.segmentId(), cmd.name(), cmd.filter(), clock.instant())
+            : new SegmentUpdated(cmd.segmentId(), cmd.name(), cmd.filter(), clock.instant());
+    return Effect()
+        .persist(event)
+        .thenReply(
+            cmd.replyTo(),
+            s -> new SegmentSaved(((Open) s).summary().segment(cmd.segmentId()).orElseThrow()));
+  }
+
+  private ReplyEffect<Event, State> deleteSegment(Open state, DeleteSegment cmd) {
+    if (state.segments().stream().noneMatch(g -> g.id().equals(cmd.segmentId()))) {
+      return Effect().reply(cmd.replyTo(), new NotFound());
+    }
+    return Effect()
+        .persist(new SegmentDeleted(cmd.segmentId(), clock.instant()))
+        .thenReply(cmd.replyTo(), s -> new Found(((Open) s).summary()));
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
@@ -180,6 +248,7 @@ public final class AccountEntity
                     List.of(e.apiKeyHash()),
                     e.partitions(),
                     List.of(),
+                    List.of(),
                     e.createdAt()));
     builder
         .forStateType(Open.class)
@@ -189,21 +258,45 @@ public final class AccountEntity
               var keys = new ArrayList<>(s.apiKeyHashes());
               keys.add(e.apiKeyHash());
               return new Open(
-                  s.id(), s.name(), List.copyOf(keys), s.partitions(), s.lists(), s.createdAt());
+                  s.id(),
+                  s.name(),
+                  List.copyOf(keys),
+                  s.partitions(),
+                  s.lists(),
+                  s.segments(),
+                  s.createdAt());
             })
         .onEvent(
             ListCreatedEvent.class,
             (s, e) -> {
               var lists = new ArrayList<>(s.lists());
               lists.add(new MailingList(e.listId(), e.name(), e.createdAt(), e.doubleOptIn()));
-              return new Open(
-                  s.id(),
-                  s.name(),
-                  s.apiKeyHashes(),
-                  s.partitions(),
-                  List.copyOf(lists),
-                  s.createdAt());
-            });
+              return s.withLists(List.copyOf(lists));
+            })
+        .onEvent(
+            SegmentCreated.class,
+            (s, e) -> {
+              var segments = new ArrayList<>(s.segments());
+              segments.add(new Segment(e.segmentId(), e.name(), e.filter(), e.at(), e.at()));
+              return s.withSegments(List.copyOf(segments));
+            })
+        .onEvent(
+            SegmentUpdated.class,
+            (s, e) ->
+                s.withSegments(
+                    s.segments().stream()
+                        .map(
+                            g ->
+                                g.id().equals(e.segmentId())
+                                    ? new Segment(
+                                        g.id(), e.name(), e.filter(), g.createdAt(), e.at())
+                                    : g)
+                        .toList()))
+        .onEvent(
+            SegmentDeleted.class,
+            (s, e) ->
+                s.withSegments(
+                    s.segments().stream().filter(g -> !g.id().equals(e.segmentId())).toList()));
     return builder.build();
   }
 }

@@ -11,8 +11,9 @@ public interface AudiencePlanner {
   record Plan(int recipients, List<BatchRange> batches) {}
 
   /**
-   * Plans the recipients: every active subscriber subscribed to at least one of the lists, each
-   * once, in subscriber id order.
+   * Plans the recipients: every active subscriber subscribed to at least one of the lists or
+   * matching at least one of the segment filters (JSON text), each once, in subscriber id order.
    */
-  CompletionStage<Plan> plan(String accountId, List<String> listIds, int batchSize);
+  CompletionStage<Plan> plan(
+      String accountId, List<String> listIds, List<String> segmentFilters, int batchSize);
 }

@@ -299,12 +299,24 @@ public final class CampaignEntity
   }
 
   private ReplyEffect<Event, State> send(Draft draft, Send cmd) {
-    if (draft.content().lists().isEmpty()) {
-      return refuse(cmd.replyTo(), "no_audience", "names no list to send to");
+    Content content = draft.content();
+    if (content.lists().isEmpty() && content.segments().isEmpty()) {
+      return refuse(cmd.replyTo(), "no_audience", "names no list or segment to send to");
+    }
+    // The filters as they stand now are kept with the campaign: editing or deleting a segment
+    // later must not change who a running campaign sends to.
+    var filters = new java.util.ArrayList<String>();
+    for (String segmentId : content.segments()) {
+      String filter = cmd.segmentFilters().get(segmentId);
+      if (filter == null) {
+        return refuse(
+            cmd.replyTo(), "unknown_segment", "names segment " + segmentId + " that is gone");
+      }
+      filters.add(filter);
     }
     context.getLog().info("Campaign {} of {} starts sending", campaignId, accountId);
     return Effect()
-        .persist(new SendingStarted(clock.instant()))
+        .persist(new SendingStarted(clock.instant(), List.copyOf(filters)))
         .thenRun(
             s -> {
               startTicking();
@@ -483,7 +495,11 @@ public final class CampaignEntity
 
   private void planAudience(Running state) {
     context.pipeToSelf(
-        planner.plan(accountId, state.content().lists(), settings.batchSize()),
+        planner.plan(
+            accountId,
+            state.content().lists(),
+            state.content().segmentFilters(),
+            settings.batchSize()),
         (plan, failure) ->
             failure != null
                 ? new PlanningFailed(String.valueOf(failure.getMessage()))
@@ -599,7 +615,7 @@ public final class CampaignEntity
             (s, e) ->
                 new Running(
                     s.id(),
-                    s.content(),
+                    s.content().withSegmentFilters(e.segmentFilters()),
                     s.createdAt(),
                     e.at(),
                     false,

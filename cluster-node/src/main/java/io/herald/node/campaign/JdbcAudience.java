@@ -1,7 +1,13 @@
 package io.herald.node.campaign;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.gateway.SegmentFilter;
+import io.herald.gateway.SegmentFilters;
+import io.herald.node.segment.SegmentSql;
 import io.herald.node.storage.Database;
+import io.herald.node.storage.DatabaseSettings;
 import io.herald.node.subscriber.AttributesJson;
 import io.herald.node.subscriber.JdbcSubscriberDirectory;
 import io.herald.protocol.CampaignProtocol.BatchRange;
@@ -9,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,32 +30,52 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 /**
  * A campaign's audience from the subscriber read model: who is planned into batches, and who a
  * batch delivers to. Both ask the same question (an active subscriber, subscribed to one of the
- * campaign's lists), so a batch re-checks at delivery time: someone who unsubscribed or bounced
- * after planning is skipped.
+ * campaign's lists or matching one of the filters its segments had when it was sent), so a batch
+ * re-checks at delivery time: someone who unsubscribed or bounced after planning is skipped.
  */
 public final class JdbcAudience implements AudiencePlanner {
 
   /** Ids read per query while planning, unless told otherwise. */
   private static final int PLAN_PAGE = 10_000;
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** A person a batch delivers to. */
   public record Recipient(String subscriberId, String email, String name, ObjectNode attributes) {}
 
+  /** The question both planning and delivery ask, compiled once. */
+  private record Question(String sql, List<String> lists, List<SegmentSql.Predicate> segments) {
+
+    int bindAudience(PreparedStatement st, int first) throws SQLException {
+      int i = first;
+      for (String listId : lists) {
+        st.setString(i++, listId);
+      }
+      for (SegmentSql.Predicate p : segments) {
+        i = p.bind(st, i);
+      }
+      return i;
+    }
+  }
+
   private final DataSource dataSource;
   private final Executor executor;
+  private final DatabaseSettings.Kind kind;
   private final int planPage;
 
-  /** An audience over a pool, queried on the executor. */
-  public JdbcAudience(DataSource dataSource, Executor executor) {
-    this(dataSource, executor, PLAN_PAGE);
+  /** An audience over a pool of the given vendor, queried on the executor. */
+  public JdbcAudience(DataSource dataSource, DatabaseSettings.Kind kind, Executor executor) {
+    this(dataSource, kind, executor, PLAN_PAGE);
   }
 
   /** An audience over a pool, queried on the executor, planning {@code planPage} ids per query. */
-  public JdbcAudience(DataSource dataSource, Executor executor, int planPage) {
+  public JdbcAudience(
+      DataSource dataSource, DatabaseSettings.Kind kind, Executor executor, int planPage) {
     if (planPage < 1) {
       throw new IllegalArgumentException("planPage must be positive");
     }
     this.dataSource = dataSource;
+    this.kind = kind;
     this.executor = executor;
     this.planPage = planPage;
   }
@@ -59,15 +86,17 @@ public final class JdbcAudience implements AudiencePlanner {
         system
             .dispatchers()
             .lookup(DispatcherSelector.fromConfig(JdbcSubscriberDirectory.DISPATCHER));
-    return new JdbcAudience(db.dataSource(), executor);
+    return new JdbcAudience(db.dataSource(), db.kind(), executor);
   }
 
   @Override
-  public CompletionStage<Plan> plan(String accountId, List<String> listIds, int batchSize) {
-    return CompletableFuture.supplyAsync(() -> planNow(accountId, listIds, batchSize), executor);
+  public CompletionStage<Plan> plan(
+      String accountId, List<String> listIds, List<String> segmentFilters, int batchSize) {
+    return CompletableFuture.supplyAsync(
+        () -> planNow(accountId, question(listIds, segmentFilters), batchSize), executor);
   }
 
-  private Plan planNow(String accountId, List<String> listIds, int batchSize) {
+  private Plan planNow(String accountId, Question question, int batchSize) {
     var batches = new ArrayList<BatchRange>();
     int recipients = 0;
     String after = "";
@@ -75,9 +104,9 @@ public final class JdbcAudience implements AudiencePlanner {
     int inBatch = 0;
     String last = null;
     try (Connection c = dataSource.getConnection();
-        PreparedStatement st = c.prepareStatement(idsSql(listIds.size()))) {
+        PreparedStatement st = c.prepareStatement(idsSql(question))) {
       while (true) {
-        List<String> page = ids(st, accountId, listIds, after, planPage);
+        List<String> page = ids(st, accountId, question, after, planPage);
         for (String id : page) {
           recipients++;
           inBatch++;
@@ -103,12 +132,14 @@ public final class JdbcAudience implements AudiencePlanner {
   }
 
   private static List<String> ids(
-      PreparedStatement st, String accountId, List<String> listIds, String after, int limit)
+      PreparedStatement st, String accountId, Question question, String after, int limit)
       throws SQLException {
     int i = 1;
     st.setString(i++, accountId);
-    for (String listId : listIds) {
-      st.setString(i++, listId);
+    if (question.segments().isEmpty() && question.lists().size() == 1) {
+      st.setString(i++, question.lists().get(0));
+    } else {
+      i = question.bindAudience(st, i);
     }
     st.setString(i++, after);
     st.setInt(i, limit);
@@ -123,25 +154,59 @@ public final class JdbcAudience implements AudiencePlanner {
 
   /**
    * The audience's ids after a cursor, in id order and each once, read in index order so that the
-   * database stops at the limit. One list is read from its members; several are read from the
-   * account's subscribers with a membership test, which needs no DISTINCT (a DISTINCT makes H2
-   * collect and sort the whole rest of the audience for every page). Each ORDER BY names the
-   * index's leading columns, which lets H2 see that the index is already in order.
+   * database stops at the limit. One list is read from its members; several, or segments, are read
+   * from the account's subscribers with a membership test or the segments' predicates, which needs
+   * no DISTINCT (a DISTINCT makes H2 collect and sort the whole rest of the audience for every
+   * page). Each ORDER BY names the index's leading columns, which lets H2 see that the index is
+   * already in order.
    */
-  private static String idsSql(int lists) {
-    if (lists == 1) {
+  private String idsSql(Question question) {
+    if (question.segments().isEmpty() && question.lists().size() == 1) {
       return "SELECT m.subscriber_id FROM list_members m"
           + " JOIN subscribers s ON s.account_id = m.account_id AND s.id = m.subscriber_id"
           + " WHERE m.account_id = ? AND m.list_id = ?"
           + " AND m.status = 'SUBSCRIBED' AND s.status = 'ACTIVE' AND m.subscriber_id > ?"
           + " ORDER BY m.account_id, m.list_id, m.subscriber_id LIMIT ?";
     }
-    return "SELECT s.id FROM subscribers s WHERE s.account_id = ?"
-        + " AND EXISTS (SELECT 1 FROM list_members m WHERE m.account_id = s.account_id"
-        + " AND m.subscriber_id = s.id AND m.status = 'SUBSCRIBED' AND m.list_id IN ("
-        + placeholders(lists)
-        + ")) AND s.status = 'ACTIVE' AND s.id > ?"
-        + " ORDER BY s.account_id, s.id LIMIT ?";
+    return "SELECT s.id FROM subscribers s"
+        + JdbcSubscriberDirectory.alongPrimaryKey(kind)
+        + " WHERE s.account_id = ? AND "
+        + question.sql()
+        + " AND s.status = 'ACTIVE' AND s.id > ?"
+        + JdbcSubscriberDirectory.inIdOrder(kind)
+        + " LIMIT ?";
+  }
+
+  /** The lists and the frozen filters as one predicate over {@code subscribers s}. */
+  private Question question(List<String> listIds, List<String> segmentFilters) {
+    var parts = new ArrayList<String>();
+    if (!listIds.isEmpty()) {
+      parts.add(
+          "EXISTS (SELECT 1 FROM list_members m WHERE m.account_id = s.account_id"
+              + " AND m.subscriber_id = s.id AND m.status = 'SUBSCRIBED' AND m.list_id IN ("
+              + placeholders(listIds.size())
+              + "))");
+    }
+    var predicates = new ArrayList<SegmentSql.Predicate>();
+    for (String filter : segmentFilters) {
+      SegmentSql.Predicate p = SegmentSql.compile(frozen(filter), kind);
+      predicates.add(p);
+      parts.add(p.sql());
+    }
+    if (parts.isEmpty()) {
+      parts.add("1 = 0");
+    }
+    return new Question(
+        "(" + String.join(" OR ", parts) + ")", List.copyOf(listIds), List.copyOf(predicates));
+  }
+
+  /** A filter frozen at send time; it was valid then, and its lists cannot be deleted. */
+  private static SegmentFilter frozen(String filter) {
+    try {
+      return SegmentFilters.parse(JSON.readTree(filter), listId -> true, Instant.EPOCH);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a campaign's frozen segment filter is not JSON", e);
+    }
   }
 
   /**
@@ -149,29 +214,34 @@ public final class JdbcAudience implements AudiencePlanner {
    * stand now.
    */
   public CompletionStage<List<Recipient>> recipients(
-      String accountId, List<String> listIds, String afterId, String lastId, int limit) {
+      String accountId,
+      List<String> listIds,
+      List<String> segmentFilters,
+      String afterId,
+      String lastId,
+      int limit) {
     return CompletableFuture.supplyAsync(
-        () -> recipientsNow(accountId, listIds, afterId, lastId, limit), executor);
+        () -> recipientsNow(accountId, question(listIds, segmentFilters), afterId, lastId, limit),
+        executor);
   }
 
   private List<Recipient> recipientsNow(
-      String accountId, List<String> listIds, String afterId, String lastId, int limit) {
+      String accountId, Question question, String afterId, String lastId, int limit) {
     String sql =
         "SELECT s.id, s.email, s.name, s.attributes FROM subscribers s"
+            + JdbcSubscriberDirectory.alongPrimaryKey(kind)
             + " WHERE s.account_id = ? AND s.id > ? AND s.id <= ? AND s.status = 'ACTIVE'"
-            + " AND EXISTS (SELECT 1 FROM list_members m WHERE m.account_id = s.account_id"
-            + " AND m.subscriber_id = s.id AND m.status = 'SUBSCRIBED' AND m.list_id IN ("
-            + placeholders(listIds.size())
-            + ")) ORDER BY s.account_id, s.id LIMIT ?";
+            + " AND "
+            + question.sql()
+            + JdbcSubscriberDirectory.inIdOrder(kind)
+            + " LIMIT ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement st = c.prepareStatement(sql)) {
       int i = 1;
       st.setString(i++, accountId);
       st.setString(i++, afterId);
       st.setString(i++, lastId);
-      for (String listId : listIds) {
-        st.setString(i++, listId);
-      }
+      i = question.bindAudience(st, i);
       st.setInt(i, limit);
       var out = new ArrayList<Recipient>(limit);
       try (ResultSet rs = st.executeQuery()) {

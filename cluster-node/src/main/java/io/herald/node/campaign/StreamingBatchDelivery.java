@@ -80,10 +80,11 @@ public final class StreamingBatchDelivery implements BatchDelivery {
         .flatMapConcat(
             entry -> {
               List<String> lists = entry.content().content().lists();
+              List<String> filters = entry.content().content().segmentFilters();
               String listId = lists.isEmpty() ? null : lists.get(0);
               EmailAddress sender =
                   EmailAddress.parse(entry.content().content().fromEmail()).orElseThrow();
-              return pages(accountId, lists, range, afterId)
+              return pages(accountId, lists, filters, range, afterId)
                   .mapAsync(
                       Runtime.getRuntime().availableProcessors(),
                       r ->
@@ -98,7 +99,11 @@ public final class StreamingBatchDelivery implements BatchDelivery {
 
   /** The range's recipients after {@code afterId}, a page at a time. */
   private Source<Recipient, NotUsed> pages(
-      String accountId, List<String> lists, BatchRange range, String afterId) {
+      String accountId,
+      List<String> lists,
+      List<String> filters,
+      BatchRange range,
+      String afterId) {
     return Source.unfoldAsync(
             Optional.of(afterId),
             after -> {
@@ -106,7 +111,8 @@ public final class StreamingBatchDelivery implements BatchDelivery {
                 return CompletableFuture.completedFuture(Optional.empty());
               }
               return audience
-                  .recipients(accountId, lists, after.get(), range.lastId(), settings.pageSize())
+                  .recipients(
+                      accountId, lists, filters, after.get(), range.lastId(), settings.pageSize())
                   .thenApply(
                       page -> {
                         if (page.isEmpty()) {

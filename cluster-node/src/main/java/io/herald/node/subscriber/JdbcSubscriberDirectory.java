@@ -1,7 +1,10 @@
 package io.herald.node.subscriber;
 
+import io.herald.gateway.SegmentFilter;
 import io.herald.gateway.SubscriberDirectory;
+import io.herald.node.segment.SegmentSql;
 import io.herald.node.storage.Database;
+import io.herald.node.storage.DatabaseSettings;
 import io.herald.node.storage.UtcTimestamps;
 import io.herald.protocol.SubscriberProtocol.Membership;
 import io.herald.protocol.SubscriberProtocol.MembershipStatus;
@@ -61,6 +64,8 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
           + " WHERE account_id = ? AND subscriber_id IN (%s)"
           + " ORDER BY account_id, subscriber_id, list_id";
 
+  private static final String COLUMNS =
+      "s.id, s.email, s.name, s.attributes, s.status, s.created_at, s.updated_at, s.status_since";
   // One reason at a time along subscribers_status_idx (account_id, status, id): each query is a
   // range of that index, on both vendors, which a query over several statuses at once would not be.
   private static final String SUPPRESSIONS =
@@ -70,18 +75,21 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
           + " LIMIT ?";
 
   private final DataSource dataSource;
+  private final DatabaseSettings.Kind kind;
   private final Executor executor;
 
-  /** A directory over a pool, running its queries on the executor. */
-  public JdbcSubscriberDirectory(DataSource dataSource, Executor executor) {
+  /** A directory over a pool of the given vendor, running its queries on the executor. */
+  public JdbcSubscriberDirectory(
+      DataSource dataSource, DatabaseSettings.Kind kind, Executor executor) {
     this.dataSource = Objects.requireNonNull(dataSource);
+    this.kind = Objects.requireNonNull(kind);
     this.executor = Objects.requireNonNull(executor);
   }
 
   /** The directory of a node: the node's database, queried on {@value #DISPATCHER}. */
   public static JdbcSubscriberDirectory create(ActorSystem<?> system, Database db) {
     Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
-    return new JdbcSubscriberDirectory(db.dataSource(), executor);
+    return new JdbcSubscriberDirectory(db.dataSource(), db.kind(), executor);
   }
 
   /**
@@ -107,6 +115,120 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
           () -> {
             try {
               result.complete(readPage(accountId, listId, limit, afterId.orElse("")));
+            } catch (Exception | Error e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      result.completeExceptionally(rejected);
+    }
+    return result;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the account's subscribers in primary-key order and tests each against the filter's
+   * compiled predicate.
+   */
+  @Override
+  public CompletionStage<Long> countMatching(String accountId, SegmentFilter filter) {
+    Objects.requireNonNull(accountId, "accountId");
+    SegmentSql.Predicate predicate = SegmentSql.compile(filter, kind);
+    String sql = "SELECT COUNT(*) FROM subscribers s WHERE s.account_id = ? AND " + predicate.sql();
+    return onExecutor(
+        () -> {
+          try (Connection c = dataSource.getConnection();
+              PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, accountId);
+            predicate.bind(st, 2);
+            try (ResultSet rs = st.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A keyset page along the subscribers' primary key, like a list's members page; each
+   * subscriber carries all its memberships.
+   */
+  @Override
+  public CompletionStage<Page> matching(
+      String accountId, SegmentFilter filter, int limit, Optional<String> afterId) {
+    Objects.requireNonNull(accountId, "accountId");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT));
+    }
+    SegmentSql.Predicate predicate = SegmentSql.compile(filter, kind);
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM subscribers s"
+            + alongPrimaryKey(kind)
+            + " WHERE s.account_id = ? AND s.id > ? AND "
+            + predicate.sql()
+            + inIdOrder(kind)
+            + " LIMIT ?";
+    return onExecutor(
+        () ->
+            readPage(
+                limit,
+                connection -> {
+                  try (PreparedStatement st = connection.prepareStatement(sql)) {
+                    st.setString(1, accountId);
+                    st.setString(2, afterId.orElse(""));
+                    int next = predicate.bind(st, 3);
+                    st.setInt(next, limit + 1);
+                    return subscribersOf(st);
+                  }
+                },
+                accountId));
+  }
+
+  /**
+   * An index hint for MySQL and MariaDB: for a first page, whose {@code id > ''} covers every row,
+   * the optimizer may otherwise prefer another plan to walking the clustered key and stopping at
+   * the limit. H2 already walks the key.
+   */
+  public static String alongPrimaryKey(DatabaseSettings.Kind kind) {
+    return kind == DatabaseSettings.Kind.MYSQL ? " FORCE INDEX (PRIMARY)" : "";
+  }
+
+  /**
+   * The ORDER BY of a keyset walk over one account's subscribers. H2 needs the key's leading column
+   * named to see that the primary key is already in order. MariaDB must not get it: there the
+   * account id is compared under the connection's collation, not the column's, so the optimizer
+   * does not treat it as fixed and sorts every match (measured: 66 ms instead of under 1 ms for a
+   * first page of 100 over 200,000 subscribers).
+   */
+  public static String inIdOrder(DatabaseSettings.Kind kind) {
+    return kind == DatabaseSettings.Kind.MYSQL ? " ORDER BY s.id" : " ORDER BY s.account_id, s.id";
+  }
+
+  /** Reads rows of subscribers through a connection. */
+  @FunctionalInterface
+  private interface RowQuery {
+    List<Subscriber> read(Connection connection) throws SQLException;
+  }
+
+  /** Work that reads the database. */
+  @FunctionalInterface
+  private interface Query<T> {
+    T run() throws SQLException;
+  }
+
+  private <T> CompletionStage<T> onExecutor(Query<T> query) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      executor.execute(
+          () -> {
+            try {
+              result.complete(query.run());
             } catch (Exception | Error e) {
               result.completeExceptionally(e);
             }
@@ -193,13 +315,20 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
 
   private Page readPage(String accountId, String listId, int limit, String afterId)
       throws SQLException {
+    return readPage(
+        limit,
+        connection -> readSubscribers(connection, accountId, listId, limit + 1, afterId),
+        accountId);
+  }
+
+  private Page readPage(int limit, RowQuery query, String accountId) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       // One row more than asked tells whether another page follows.
-      List<Subscriber> rows = readSubscribers(connection, accountId, listId, limit + 1, afterId);
+      List<Subscriber> rows = query.read(connection);
       boolean hasMore = rows.size() > limit;
       List<Subscriber> page = hasMore ? rows.subList(0, limit) : rows;
 
-      Map<String, List<Membership>> lists = readMemberships(connection, accountId, page);
+      Map<String, List<Membership>> lists = readMemberships(connection, kind, accountId, page);
 
       List<Subscriber> items = new ArrayList<>(page.size());
       for (Subscriber s : page) {
@@ -227,7 +356,13 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
       statement.setString(2, listId);
       statement.setString(3, afterId);
       statement.setInt(4, rows);
-      List<Subscriber> subscribers = new ArrayList<>(rows);
+      return subscribersOf(statement);
+    }
+  }
+
+  private static List<Subscriber> subscribersOf(PreparedStatement statement) throws SQLException {
+    List<Subscriber> subscribers = new ArrayList<>();
+    {
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
           subscribers.add(
@@ -243,21 +378,40 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
                   UtcTimestamps.fromColumn(rs.getObject(7, LocalDateTime.class))));
         }
       }
-      return subscribers;
     }
+    return subscribers;
   }
 
+  /**
+   * All memberships of the page's subscribers. H2 does not use an {@code IN} list on the second
+   * column of {@code (account_id, subscriber_id)}: it walks every membership of the account (about
+   * a second at 700,000), so on H2 the ids go in as {@code (account_id, subscriber_id)} rows, which
+   * it looks up one by one. MySQL uses the plain form.
+   */
   private static Map<String, List<Membership>> readMemberships(
-      Connection connection, String accountId, List<Subscriber> page) throws SQLException {
+      Connection connection, DatabaseSettings.Kind kind, String accountId, List<Subscriber> page)
+      throws SQLException {
     if (page.isEmpty()) {
       return Map.of();
     }
+    boolean rows = kind == DatabaseSettings.Kind.H2;
     String sql =
-        String.format(MEMBERSHIPS, String.join(", ", Collections.nCopies(page.size(), "?")));
+        rows
+            ? "SELECT subscriber_id, list_id, status, since FROM list_members"
+                + " WHERE (account_id, subscriber_id) IN ("
+                + String.join(", ", Collections.nCopies(page.size(), "(?, ?)"))
+                + ")"
+            : String.format(MEMBERSHIPS, String.join(", ", Collections.nCopies(page.size(), "?")));
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, accountId);
-      for (int i = 0; i < page.size(); i++) {
-        statement.setString(i + 2, page.get(i).id());
+      int p = 1;
+      if (!rows) {
+        statement.setString(p++, accountId);
+      }
+      for (Subscriber subscriber : page) {
+        if (rows) {
+          statement.setString(p++, accountId);
+        }
+        statement.setString(p++, subscriber.id());
       }
       Map<String, List<Membership>> lists = new HashMap<>();
       try (ResultSet rs = statement.executeQuery()) {
@@ -271,6 +425,8 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
                       UtcTimestamps.fromColumn(rs.getObject(4, LocalDateTime.class))));
         }
       }
+      // In list id order on both vendors, whichever order the query returned.
+      lists.values().forEach(l -> l.sort(java.util.Comparator.comparing(Membership::listId)));
       return lists;
     }
   }

@@ -117,6 +117,54 @@ class AccountEntityTest {
   }
 
   @Test
+  void segmentsAreCreatedReplacedAndDeletedAcrossRecovery() {
+    account.<Reply>runCommand(replyTo -> new Create("Acme", "hash-1", 16, replyTo));
+    String filter = "{\"list\":\"lst_1\"}";
+
+    var created =
+        account.<Reply>runCommand(
+            r -> new io.herald.protocol.AccountProtocol.SaveSegment("seg_1", "A", filter, true, r));
+    var twice =
+        account.<Reply>runCommand(
+            r -> new io.herald.protocol.AccountProtocol.SaveSegment("seg_1", "B", filter, true, r));
+    var unknown =
+        account.<Reply>runCommand(
+            r ->
+                new io.herald.protocol.AccountProtocol.SaveSegment("seg_2", "B", filter, false, r));
+
+    assertThat(created.event())
+        .isEqualTo(
+            new io.herald.protocol.AccountProtocol.SegmentCreated("seg_1", "A", filter, NOW));
+    assertThat(twice.replyOfType(Refused.class).code()).isEqualTo("segment_exists");
+    assertThat(unknown.reply()).isInstanceOf(NotFound.class);
+    assertThat(unknown.hasNoEvents()).isTrue();
+
+    var replaced =
+        account.<Reply>runCommand(
+            r -> new io.herald.protocol.AccountProtocol.SaveSegment("seg_1", "C", "{}", false, r));
+    assertThat(
+            replaced
+                .replyOfType(io.herald.protocol.AccountProtocol.SegmentSaved.class)
+                .segment()
+                .name())
+        .isEqualTo("C");
+    account.restart();
+    var summary = account.<Reply>runCommand(GetSummary::new).replyOfType(Found.class).account();
+    assertThat(summary.segment("seg_1").orElseThrow().filter()).isEqualTo("{}");
+
+    var deleted =
+        account.<Reply>runCommand(
+            r -> new io.herald.protocol.AccountProtocol.DeleteSegment("seg_1", r));
+    assertThat(deleted.replyOfType(Found.class).account().segments()).isEmpty();
+    assertThat(
+            account
+                .<Reply>runCommand(
+                    r -> new io.herald.protocol.AccountProtocol.DeleteSegment("seg_1", r))
+                .reply())
+        .isInstanceOf(NotFound.class);
+  }
+
+  @Test
   void aDoubleOptInListKeepsItsOptionThroughRecovery() {
     account.<Reply>runCommand(replyTo -> new Create("Acme", "hash-1", 16, replyTo));
 

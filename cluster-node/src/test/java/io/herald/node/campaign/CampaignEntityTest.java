@@ -47,7 +47,9 @@ class CampaignEntityTest {
           null,
           "<p>Hi</p>",
           null,
-          List.of("lst_a"));
+          List.of("lst_a"),
+          List.of(),
+          List.of());
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(
@@ -81,7 +83,7 @@ class CampaignEntityTest {
   @BeforeEach
   void setUp() {
     AudiencePlanner planner =
-        (account, lists, size) ->
+        (account, lists, segments, size) ->
             CompletableFuture.completedFuture(new AudiencePlanner.Plan(7, THREE_BATCHES));
     campaign =
         EventSourcedBehaviorTestKit.create(
@@ -125,7 +127,16 @@ class CampaignEntityTest {
 
     var edited =
         new Content(
-            "Spring 2", "Hi", "Acme", "news@acme.example", null, "<p>x</p>", "x", List.of("lst_a"));
+            "Spring 2",
+            "Hi",
+            "Acme",
+            "news@acme.example",
+            null,
+            "<p>x</p>",
+            "x",
+            List.of("lst_a"),
+            List.of(),
+            List.of());
     var updated = campaign.<Reply>runCommand(r -> new Update(edited, r));
 
     assertThat(updated.replyOfType(Summary.class).campaign().content()).isEqualTo(edited);
@@ -144,7 +155,7 @@ class CampaignEntityTest {
 
     var sent = campaign.<Reply>runCommand(Send::new);
 
-    assertThat(sent.event()).isEqualTo(new SendingStarted(NOW));
+    assertThat(sent.event()).isEqualTo(new SendingStarted(NOW, List.of()));
     awaitStatus(Status.SENDING, 0);
     assertThat(summary().campaign().recipients()).isEqualTo(7);
     assertThat(calls).containsExactly("run 0", "run 1");
@@ -231,7 +242,8 @@ class CampaignEntityTest {
             "acc_1~cmp_2",
             Clock.fixed(NOW, ZoneOffset.UTC),
             new CampaignEntity.Settings(3, 2, Duration.ofHours(1)),
-            (a, l, s) -> CompletableFuture.completedFuture(new AudiencePlanner.Plan(0, List.of())),
+            (a, l, g, s) ->
+                CompletableFuture.completedFuture(new AudiencePlanner.Plan(0, List.of())),
             recording,
             null);
     var kit =

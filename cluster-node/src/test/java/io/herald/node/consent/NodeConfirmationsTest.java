@@ -40,7 +40,7 @@ class NodeConfirmationsTest {
   private static final TrackingTokens TOKENS =
       new TrackingTokens("a key of at least thirty-two bytes!!".getBytes(StandardCharsets.UTF_8));
   private static final AccountSummary ACCOUNT =
-      new AccountSummary("acc_1", "Acme Books", 4, List.of(), NOW);
+      new AccountSummary("acc_1", "Acme Books", 4, List.of(), List.of(), NOW);
   private static final MailingList LIST = new MailingList("lst_weekly", "Weekly", NOW, true);
   private static final Subscriber READER =
       new Subscriber(

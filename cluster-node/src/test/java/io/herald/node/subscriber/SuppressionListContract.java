@@ -64,7 +64,7 @@ abstract class SuppressionListContract {
     scratch = createScratch();
     db = Database.start(scratch.settings());
     executor = Executors.newFixedThreadPool(2);
-    directory = new JdbcSubscriberDirectory(db.dataSource(), executor);
+    directory = new JdbcSubscriberDirectory(db.dataSource(), db.kind(), executor);
     handler = new SubscriberProjectionHandler(SubscriberRowWriter.forKind(db.kind()));
   }
 
@@ -186,9 +186,12 @@ abstract class SuppressionListContract {
     Subscriber ann = person(ACME, "ann@example.com", SubscriberStatus.ACTIVE, T0);
     Subscriber bo = person(ACME, "bo@example.com", SubscriberStatus.ACTIVE, T0);
     project(ACME, ann, bo);
-    var audience = new JdbcAudience(db.dataSource(), executor);
+    var audience = new JdbcAudience(db.dataSource(), db.kind(), executor);
     var plan =
-        audience.plan(ACME, List.of("news"), 10).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        audience
+            .plan(ACME, List.of("news"), List.of(), 10)
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
     assertThat(plan.recipients()).isEqualTo(2);
 
     // Bo bounces after planning, before the batch is delivered.
@@ -197,7 +200,7 @@ abstract class SuppressionListContract {
     var batch = plan.batches().get(0);
     var recipients =
         audience
-            .recipients(ACME, List.of("news"), batch.afterId(), batch.lastId(), 100)
+            .recipients(ACME, List.of("news"), List.of(), batch.afterId(), batch.lastId(), 100)
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     assertThat(recipients)
@@ -221,8 +224,8 @@ abstract class SuppressionListContract {
     project(ACME, waiting, person(ACME, "ann@example.com", SubscriberStatus.ACTIVE, T0));
 
     var plan =
-        new JdbcAudience(db.dataSource(), executor)
-            .plan(ACME, List.of("news"), 10)
+        new JdbcAudience(db.dataSource(), db.kind(), executor)
+            .plan(ACME, List.of("news"), List.of(), 10)
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
 
