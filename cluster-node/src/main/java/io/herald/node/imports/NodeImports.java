@@ -5,6 +5,7 @@ import de.siegmar.fastcsv.writer.LineDelimiter;
 import io.herald.gateway.ApiError;
 import io.herald.gateway.ImportPorts;
 import io.herald.gateway.Secrets;
+import io.herald.gateway.SubscriberExport;
 import io.herald.protocol.ImportProtocol;
 import io.herald.protocol.ImportProtocol.ImportSpec;
 import io.herald.protocol.ImportProtocol.ImportStatus;
@@ -167,7 +168,11 @@ public final class NodeImports implements ImportPorts {
       writer.writeRecord("row", "email", "reason");
     }
     for (var row : rows) {
-      writer.writeRecord(String.valueOf(row.row()), row.email(), row.reason());
+      // The address cell is whatever the uploaded file held: keep spreadsheets from running it.
+      writer.writeRecord(
+          String.valueOf(row.row()),
+          SubscriberExport.neutralised(row.email() == null ? "" : row.email()),
+          SubscriberExport.neutralised(row.reason()));
     }
     try {
       writer.flush();

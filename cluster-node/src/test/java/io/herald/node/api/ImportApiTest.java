@@ -80,6 +80,23 @@ class ImportApiTest {
   }
 
   @Test
+  void errorsCsvNeutralisesCellsASpreadsheetWouldRun() {
+    String csv =
+        "email,name\n=HYPERLINK(\"http://evil.example\"),X\n@SUM(A1),Y\nok@example.com,Z\n";
+    Reply started = upload("", "text/csv", csv.getBytes(StandardCharsets.UTF_8));
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    String id = started.body().get("id").asText();
+    assertThat(finished(id).get("rowsRejected").asLong()).isEqualTo(2);
+
+    var errors = api.getText("/api/v1/imports/" + id + "/errors.csv", key);
+
+    assertThat(errors.body().split("\r\n"))
+        .hasSize(3)
+        .anySatisfy(line -> assertThat(line).startsWith("2,\"'=HYPERLINK("))
+        .anySatisfy(line -> assertThat(line).startsWith("3,'@SUM(A1),"));
+  }
+
+  @Test
   void aCsvImportRunsEndToEnd() {
     String csv =
         "Email Address;Name;City;Score\n"
