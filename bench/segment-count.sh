@@ -2,7 +2,7 @@
 # Segment counts and first pages over a large subscriber read model, on H2 (a file database in
 # a temporary directory) and on the MariaDB at 127.0.0.1:3306 (a scratch database, dropped after).
 # Fills the read-model tables straight with multi-row inserts, then times each filter; also prints
-# the write price of the attribute index table that ADR 0006 rejects.
+# the write price of the attribute index table that ADR 0008 rejects.
 #
 # Usage: bench/segment-count.sh [h2|mariadb|both] [subscribers] [h2 cache KB]
 #   (default both 1000000, and H2's own 16 MB page cache)
