@@ -94,6 +94,9 @@ public final class SubscriberPartition
     }
   }
 
+  private static final int SNAPSHOT_MIN_ROWS = 1000;
+  private static final int SNAPSHOT_BACKSTOP_EVENTS = 10_000;
+
   /** How partitions are configured. */
   public record Settings(int maxBatch, int tags) {}
 
@@ -111,6 +114,10 @@ public final class SubscriberPartition
   private final Settings settings;
   private final String tag;
   private final long createdNanos = System.nanoTime();
+
+  /** Subscriber versions written since this partition's last snapshot (counted while running). */
+  private long rowsSinceSnapshot;
+
   private final LinkedHashMap<String, Subscriber> pending = new LinkedHashMap<>();
   private final List<PendingReply<?>> pendingReplies = new ArrayList<>();
 
@@ -156,12 +163,30 @@ public final class SubscriberPartition
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(100, 2);
+    // Keeps the two newest snapshots. The count is a backstop: snapshots are normally taken by
+    // shouldSnapshot, when replaying the events since the last one would cost as much as loading
+    // a new one.
+    return RetentionCriteria.snapshotEvery(SNAPSHOT_BACKSTOP_EVENTS, 2);
   }
 
+  /**
+   * Snapshots after an erasure (so that no snapshot keeps the person), and once the subscribers
+   * written since the last snapshot number as many as the partition holds (at least {@value
+   * #SNAPSHOT_MIN_ROWS}). A snapshot copies the whole partition, so taking one every so many events
+   * would make a growing partition's import cost grow with the square of its size; this keeps it in
+   * proportion, and a recovery replays at most about one partition's worth of rows.
+   */
   @Override
   public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
-    return event instanceof SubscriberErased;
+    if (event instanceof SubscribersUpserted upserted) {
+      rowsSinceSnapshot += upserted.subscribers().size();
+    }
+    if (event instanceof SubscriberErased
+        || rowsSinceSnapshot >= Math.max(SNAPSHOT_MIN_ROWS, state.size())) {
+      rowsSinceSnapshot = 0;
+      return true;
+    }
+    return false;
   }
 
   @Override

@@ -407,4 +407,30 @@ class SubscriberPartitionTest {
     assertThat(partition.<Reply>runCommand(r -> new Confirm(id, "lst_other", r)).reply())
         .isInstanceOf(NotFound.class);
   }
+
+  @Test
+  void snapshotsAreTakenWhenTheRowsWrittenSinceTheLastOneMatchThePartitionsSize() {
+    var snapshots = partition.snapshotTestKit().orElseThrow();
+    String pid = "SubscriberPartition|" + ENTITY;
+    partition.<BulkUpserted>runCommand(r -> new UpsertMany(rows(0, 999), UpsertMode.SUBSCRIBE, r));
+    assertThat(snapshots.persistedInStorage(pid)).isEmpty();
+
+    partition.<BulkUpserted>runCommand(r -> new UpsertMany(rows(999, 1), UpsertMode.SUBSCRIBE, r));
+    assertThat(snapshots.persistedInStorage(pid)).hasSize(1);
+
+    // The partition now holds 1,000: the next snapshot waits for 1,000 more rows, not events.
+    partition.<BulkUpserted>runCommand(r -> new UpsertMany(rows(0, 600), UpsertMode.SUBSCRIBE, r));
+    assertThat(snapshots.persistedInStorage(pid)).hasSize(1);
+    partition.<BulkUpserted>runCommand(
+        r -> new UpsertMany(rows(1000, 400), UpsertMode.SUBSCRIBE, r));
+    assertThat(snapshots.persistedInStorage(pid)).hasSize(2);
+  }
+
+  private static List<SubscriberInput> rows(int from, int count) {
+    var out = new ArrayList<SubscriberInput>(count);
+    for (int i = from; i < from + count; i++) {
+      out.add(input("row" + i + "@example.com", "Row " + i, null, List.of("lst_a")));
+    }
+    return out;
+  }
 }
