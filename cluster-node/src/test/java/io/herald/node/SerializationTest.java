@@ -171,6 +171,7 @@ class SerializationTest {
         new SubscriberProtocol.SubscribersUpserted(List.of(subscriber)),
         new SubscriberProtocol.SubscriberErased("abcdefghijklmnopqrstuvwx", AT),
         new SubscriberProtocol.PartitionSnapshot(List.of(subscriber)),
+        new SubscriberProtocol.PackedPartitionSnapshot(new byte[] {1, 0, 2, -1}),
         new ImportProtocol.Start(importSpec, importReply),
         new ImportProtocol.Get(importReply),
         new ImportProtocol.Checkpoint(10, 12, 8, 2, List.of(rowError)),

@@ -210,6 +210,29 @@ public final class SubscriberProtocol {
   /** A subscriber's data was erased; only the id remains, in no read model. */
   public record SubscriberErased(String subscriberId, Instant erasedAt) implements Event {}
 
-  /** What a partition saves as its snapshot: every subscriber it holds. */
+  /** What a partition saved as its snapshot before it packed them: every subscriber it holds. */
   public record PartitionSnapshot(List<Subscriber> subscribers) implements CborSerializable {}
+
+  /**
+   * What a partition saves as its snapshot: every subscriber it holds, in the partition's packed
+   * form (a format of the partition's own, versioned in its first byte).
+   */
+  public record PackedPartitionSnapshot(byte[] packed) implements CborSerializable {
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof PackedPartitionSnapshot that
+          && java.util.Arrays.equals(packed, that.packed);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(packed);
+    }
+
+    @Override
+    public String toString() {
+      return "PackedPartitionSnapshot[" + packed.length + " bytes]";
+    }
+  }
 }

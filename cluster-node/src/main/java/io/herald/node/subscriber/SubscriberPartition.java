@@ -18,6 +18,7 @@ import io.herald.protocol.SubscriberProtocol.Get;
 import io.herald.protocol.SubscriberProtocol.Membership;
 import io.herald.protocol.SubscriberProtocol.MembershipStatus;
 import io.herald.protocol.SubscriberProtocol.NotFound;
+import io.herald.protocol.SubscriberProtocol.PackedPartitionSnapshot;
 import io.herald.protocol.SubscriberProtocol.PartitionSnapshot;
 import io.herald.protocol.SubscriberProtocol.RowRefusal;
 import io.herald.protocol.SubscriberProtocol.SetStatus;
@@ -194,11 +195,14 @@ public final class SubscriberPartition
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
-        return new PartitionSnapshot(state.subscribers.all());
+        return new PackedPartitionSnapshot(state.subscribers.export());
       }
 
       @Override
       public State fromJournal(Object from) {
+        if (from instanceof PackedPartitionSnapshot snapshot) {
+          return new State(PackedSubscribers.load(snapshot.packed()));
+        }
         var packed = new PackedSubscribers();
         packed.putAll(((PartitionSnapshot) from).subscribers());
         return new State(packed);

@@ -78,7 +78,10 @@ class PackedSubscribersTest {
 
     assertThat(packed.get(bare.id())).isEqualTo(bare);
     assertThat(packed.get(nameless.id())).isEqualTo(nameless);
-    assertThat(packed.all()).containsExactlyInAnyOrder(bare, nameless);
+    PackedSubscribers loaded = PackedSubscribers.load(packed.export());
+    assertThat(loaded.size()).isEqualTo(2);
+    assertThat(loaded.get(bare.id())).isEqualTo(bare);
+    assertThat(loaded.get(nameless.id())).isEqualTo(nameless);
   }
 
   @Test

@@ -424,6 +424,13 @@ class SubscriberPartitionTest {
     partition.<BulkUpserted>runCommand(
         r -> new UpsertMany(rows(1000, 400), UpsertMode.SUBSCRIBE, r));
     assertThat(snapshots.persistedInStorage(pid)).hasSize(2);
+
+    // Recovered from the packed snapshot and the events after it, the partition is the same.
+    String last = idOf("row1399@example.com");
+    Subscriber before = partition.getState().get(last);
+    partition.restart();
+    assertThat(partition.getState().size()).isEqualTo(1400);
+    assertThat(partition.getState().get(last)).isEqualTo(before);
   }
 
   private static List<SubscriberInput> rows(int from, int count) {
