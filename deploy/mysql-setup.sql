@@ -15,3 +15,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES
   ON herald.* TO 'herald'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES
   ON herald.* TO 'herald'@'%';
+
+-- A subscriber partition's snapshot is one row of a few hundred bytes per subscriber it holds
+-- (about 6 MB for 30,000). Servers default to a 16 MB max_allowed_packet (MariaDB) or 64 MB
+-- (MySQL 8); give large accounts room. In the server's configuration, or until a restart:
+SET GLOBAL max_allowed_packet = 268435456;
