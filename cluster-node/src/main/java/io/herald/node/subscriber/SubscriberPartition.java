@@ -119,6 +119,15 @@ public final class SubscriberPartition
   /** Subscriber versions written since this partition's last snapshot (counted while running). */
   private long rowsSinceSnapshot;
 
+  /** How many subscribers the partition held at its last snapshot (0 until one is taken here). */
+  private int sizeAtSnapshot;
+
+  /**
+   * Between 1 and 2, fixed per partition: an import spreads its rows evenly over an account's
+   * partitions, and without it they would all copy themselves into snapshots at the same moment.
+   */
+  private final double snapshotStagger;
+
   private final LinkedHashMap<String, Subscriber> pending = new LinkedHashMap<>();
   private final List<PendingReply<?>> pendingReplies = new ArrayList<>();
 
@@ -131,6 +140,7 @@ public final class SubscriberPartition
     this.clock = clock;
     this.settings = settings;
     this.tag = tagFor(entityId, settings.tags());
+    this.snapshotStagger = snapshotStagger(entityId);
   }
 
   /** Registers the entity with sharding on this node. */
@@ -145,6 +155,11 @@ public final class SubscriberPartition
   /** The behaviour of one partition. */
   public static Behavior<Command> create(String entityId, Clock clock, Settings settings) {
     return Behaviors.setup(ctx -> new SubscriberPartition(ctx, entityId, clock, settings));
+  }
+
+  /** The partition's factor on its snapshot threshold, between 1 and 2. */
+  static double snapshotStagger(String entityId) {
+    return 1.0 + Math.floorMod(entityId.hashCode(), 16) / 16.0;
   }
 
   /** The projection tag of a partition: its events are spread over {@code tags} tags. */
@@ -172,10 +187,11 @@ public final class SubscriberPartition
 
   /**
    * Snapshots after an erasure (so that no snapshot keeps the person), and once the subscribers
-   * written since the last snapshot number as many as the partition holds (at least {@value
-   * #SNAPSHOT_MIN_ROWS}). A snapshot copies the whole partition, so taking one every so many events
-   * would make a growing partition's import cost grow with the square of its size; this keeps it in
-   * proportion, and a recovery replays at most about one partition's worth of rows.
+   * written since the last snapshot number as many as the partition held then (at least {@value
+   * #SNAPSHOT_MIN_ROWS}), times the partition's stagger. A snapshot copies the whole partition, so
+   * taking one every so many events would make a growing partition's import cost grow with the
+   * square of its size; this keeps it in proportion, and a recovery replays at most about one
+   * partition's worth of rows.
    */
   @Override
   public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
@@ -183,8 +199,9 @@ public final class SubscriberPartition
       rowsSinceSnapshot += upserted.subscribers().size();
     }
     if (event instanceof SubscriberErased
-        || rowsSinceSnapshot >= Math.max(SNAPSHOT_MIN_ROWS, state.size())) {
+        || rowsSinceSnapshot >= snapshotStagger * Math.max(SNAPSHOT_MIN_ROWS, sizeAtSnapshot)) {
       rowsSinceSnapshot = 0;
+      sizeAtSnapshot = state.size();
       return true;
     }
     return false;

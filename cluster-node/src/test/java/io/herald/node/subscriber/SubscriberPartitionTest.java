@@ -412,24 +412,34 @@ class SubscriberPartitionTest {
   void snapshotsAreTakenWhenTheRowsWrittenSinceTheLastOneMatchThePartitionsSize() {
     var snapshots = partition.snapshotTestKit().orElseThrow();
     String pid = "SubscriberPartition|" + ENTITY;
-    partition.<BulkUpserted>runCommand(r -> new UpsertMany(rows(0, 999), UpsertMode.SUBSCRIBE, r));
+    double stagger = SubscriberPartition.snapshotStagger(ENTITY);
+    int first = (int) Math.ceil(1000 * stagger);
+    partition.<BulkUpserted>runCommand(
+        r -> new UpsertMany(rows(0, first - 1), UpsertMode.SUBSCRIBE, r));
     assertThat(snapshots.persistedInStorage(pid)).isEmpty();
 
-    partition.<BulkUpserted>runCommand(r -> new UpsertMany(rows(999, 1), UpsertMode.SUBSCRIBE, r));
+    partition.<BulkUpserted>runCommand(
+        r -> new UpsertMany(rows(first - 1, 1), UpsertMode.SUBSCRIBE, r));
     assertThat(snapshots.persistedInStorage(pid)).hasSize(1);
 
-    // The partition now holds 1,000: the next snapshot waits for 1,000 more rows, not events.
-    partition.<BulkUpserted>runCommand(r -> new UpsertMany(rows(0, 600), UpsertMode.SUBSCRIBE, r));
-    assertThat(snapshots.persistedInStorage(pid)).hasSize(1);
-    partition.<BulkUpserted>runCommand(
-        r -> new UpsertMany(rows(1000, 400), UpsertMode.SUBSCRIBE, r));
-    assertThat(snapshots.persistedInStorage(pid)).hasSize(2);
+    // The partition held `first` at that snapshot: the next waits for as many rows again (times
+    // the stagger), whatever the number of events that bring them.
+    int sent = 0;
+    while (snapshots.persistedInStorage(pid).size() == 1) {
+      int from = sent % first;
+      partition.<BulkUpserted>runCommand(
+          r -> new UpsertMany(rows(from, 100), UpsertMode.SUBSCRIBE, r));
+      sent += 100;
+      assertThat(sent).isLessThan(3 * first);
+    }
+    assertThat((double) sent).isBetween(stagger * first, stagger * first + 100);
 
     // Recovered from the packed snapshot and the events after it, the partition is the same.
-    String last = idOf("row1399@example.com");
+    String last = idOf("row" + (first - 1) + "@example.com");
     Subscriber before = partition.getState().get(last);
+    int size = partition.getState().size();
     partition.restart();
-    assertThat(partition.getState().size()).isEqualTo(1400);
+    assertThat(partition.getState().size()).isEqualTo(size);
     assertThat(partition.getState().get(last)).isEqualTo(before);
   }
 
