@@ -54,9 +54,7 @@ final class SandboxedMustache extends DefaultMustacheFactory {
 
   @Override
   public void encode(String value, Writer writer) {
-    // mustache.java's escaper writes character by character; most values (names, links with
-    // their tokens) hold nothing it would change, and are written whole.
-    if (escapeHtml && needsEscaping(value)) {
+    if (escapeHtml) {
       super.encode(value, writer);
       return;
     }
@@ -65,21 +63,6 @@ final class SandboxedMustache extends DefaultMustacheFactory {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /**
-   * Whether mustache.java's HTML escaper would change the value: it rewrites the control characters
-   * up to carriage return and {@code " & ' < = > `}, and nothing else.
-   */
-  static boolean needsEscaping(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c <= '\r' || c == '"' || c == '&' || c == '\'' || c == '<' || c == '=' || c == '>'
-          || c == '`') {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override
