@@ -3,50 +3,19 @@ package io.herald.node.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.node.Eventually;
-import io.herald.node.HeraldNode;
 import io.herald.node.TestNodes;
 import io.herald.node.api.Api.Reply;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The HTTP API of one node on H2, from the client's side. */
-class ApiTest {
-
-  @TempDir static Path dataDir;
-
-  private static HeraldNode node;
-  private static Api api;
-  private String key;
-  private String listId;
-
-  @BeforeAll
-  static void startNode() {
-    node =
-        HeraldNode.start(TestNodes.config(dataDir, TestNodes.memoryH2(), 0, "", "gateway,worker"));
-    api = new Api(node.httpAddress());
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.stopAndWait(Duration.ofSeconds(30));
-  }
-
-  @BeforeEach
-  void openAccount() {
-    key = api.openAccount(TestNodes.OPERATOR_TOKEN, "Acme");
-    listId = api.createList(key, "Newsletter");
-  }
+class ApiTest extends OneNodeApiTest {
 
   private Reply upsert(String json) {
     return api.post("/api/v1/subscribers", key, json);

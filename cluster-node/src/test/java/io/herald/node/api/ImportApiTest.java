@@ -4,51 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.node.Eventually;
-import io.herald.node.HeraldNode;
 import io.herald.node.TestNodes;
 import io.herald.node.api.Api.Reply;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Address-book imports through HTTP, on one node over H2. */
-class ImportApiTest {
+class ImportApiTest extends OneNodeApiTest {
 
   private static final String XLSX =
       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-  @TempDir static Path dataDir;
-
-  private static HeraldNode node;
-  private static Api api;
-  private String key;
-  private String listId;
-
-  @BeforeAll
-  static void startNode() {
-    node =
-        HeraldNode.start(TestNodes.config(dataDir, TestNodes.memoryH2(), 0, "", "gateway,worker"));
-    api = new Api(node.httpAddress());
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.stopAndWait(Duration.ofSeconds(30));
-  }
-
-  @BeforeEach
-  void openAccount() {
-    key = api.openAccount(TestNodes.OPERATOR_TOKEN, "Importer");
-    listId = api.createList(key, "Imported");
-  }
 
   private Reply upload(String query, String contentType, byte[] body) {
     return api.post("/api/v1/lists/" + listId + "/imports" + query, key, contentType, body);

@@ -5,50 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import io.herald.node.Eventually;
-import io.herald.node.HeraldNode;
 import io.herald.node.TestNodes;
 import io.herald.node.api.Api.Reply;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Segments through HTTP: saved filters, counts, members, exports and campaigns sent to them. */
-class SegmentApiTest {
-
-  @TempDir static Path dataDir;
-
-  private static HeraldNode node;
-  private static Api api;
-  private String key;
-  private String listId;
-
-  @BeforeAll
-  static void startNode() {
-    node =
-        HeraldNode.start(TestNodes.config(dataDir, TestNodes.memoryH2(), 0, "", "gateway,worker"));
-    api = new Api(node.httpAddress());
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.stopAndWait(Duration.ofSeconds(30));
-  }
-
-  @BeforeEach
-  void openAccount() {
-    key = api.openAccount(TestNodes.OPERATOR_TOKEN, "Acme");
-    listId = api.createList(key, "Newsletter");
-  }
+class SegmentApiTest extends OneNodeApiTest {
 
   private void subscribe(String email, String name, String attributes) {
     Reply reply =
