@@ -13,6 +13,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -224,7 +225,7 @@ final class PackedSubscribers {
       out.writeByte(0);
       return;
     }
-    byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
     writeSize(out, utf8.length);
     if (utf8.length == 0) {
       out.writeByte(1);
@@ -239,7 +240,7 @@ final class PackedSubscribers {
     }
     byte[] utf8 = new byte[length];
     in.readFully(utf8);
-    return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 
   /** A non-negative int in seven-bit groups: one byte for most sizes here. */

@@ -244,13 +244,10 @@ public final class SubscriberPartition
 
   private ReplyEffect<Event, State> upsert(State state, Upsert cmd) {
     SubscriberInput input = cmd.input();
-    String id = idOf(input);
-    Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+    String id = idOf(input.email());
+    Subscriber before = current(state, id);
     Subscriber after = merge(before, id, input, clock.instant());
-    boolean wasEmpty = pending.isEmpty();
-    pending.put(id, after);
-    return enqueue(
-        wasEmpty, new PendingReply<>(cmd.replyTo(), new Upserted(after, before == null)));
+    return stage(id, after, new PendingReply<>(cmd.replyTo(), new Upserted(after, before == null)));
   }
 
   /**
@@ -271,7 +268,7 @@ public final class SubscriberPartition
         continue;
       }
       String id = SubscriberKeys.subscriberId(accountId, address.get());
-      Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+      Subscriber before = current(state, id);
       Subscriber after =
           switch (cmd.mode()) {
             case SUBSCRIBE -> merge(before, id, input, now);
@@ -311,7 +308,7 @@ public final class SubscriberPartition
 
   private ReplyEffect<Event, State> setStatus(State state, SetStatus cmd) {
     String id = idOf(cmd.email());
-    Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+    Subscriber before = current(state, id);
     Instant now = clock.instant();
     if (before == null && cmd.status() == SubscriberStatus.ACTIVE) {
       return Effect().reply(cmd.replyTo(), new NotFound());
@@ -324,15 +321,12 @@ public final class SubscriberPartition
     if (cmd.status() != SubscriberStatus.ACTIVE) {
       context.getLog().info("Suppressing subscriber {} of {}: {}", id, entityId, cmd.status());
     }
-    boolean wasEmpty = pending.isEmpty();
-    pending.put(id, after);
-    return enqueue(
-        wasEmpty, new PendingReply<>(cmd.replyTo(), new Upserted(after, before == null)));
+    return stage(id, after, new PendingReply<>(cmd.replyTo(), new Upserted(after, before == null)));
   }
 
   private ReplyEffect<Event, State> confirm(State state, Confirm cmd) {
     String id = cmd.subscriberId();
-    Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+    Subscriber before = current(state, id);
     if (before == null) {
       return Effect().reply(cmd.replyTo(), new NotFound());
     }
@@ -354,9 +348,7 @@ public final class SubscriberPartition
       lists.add(m == membership ? new Membership(m.listId(), MembershipStatus.SUBSCRIBED, now) : m);
     }
     Subscriber after = before.withLists(lists, now);
-    boolean wasEmpty = pending.isEmpty();
-    pending.put(id, after);
-    return enqueue(wasEmpty, new PendingReply<>(cmd.replyTo(), new Upserted(after, false)));
+    return stage(id, after, new PendingReply<>(cmd.replyTo(), new Upserted(after, false)));
   }
 
   /** A record that holds nothing but the address: what a suppression of an unknown person keeps. */
@@ -375,7 +367,7 @@ public final class SubscriberPartition
 
   private ReplyEffect<Event, State> unsubscribe(State state, Unsubscribe cmd) {
     String id = cmd.subscriberId();
-    Subscriber before = pending.containsKey(id) ? pending.get(id) : state.get(id);
+    Subscriber before = current(state, id);
     if (before == null) {
       return Effect().reply(cmd.replyTo(), new NotFound());
     }
@@ -392,13 +384,16 @@ public final class SubscriberPartition
       // Leaving every list is a suppression: later lists and segments must not reach them either.
       after = after.withStatus(SubscriberStatus.UNSUBSCRIBED, now);
     }
-    boolean wasEmpty = pending.isEmpty();
-    pending.put(id, after);
-    return enqueue(wasEmpty, new PendingReply<>(cmd.replyTo(), new Upserted(after, false)));
+    return stage(id, after, new PendingReply<>(cmd.replyTo(), new Upserted(after, false)));
   }
 
-  /** Waits for the pending write, which starts when the Flush arrives or the batch is full. */
-  private ReplyEffect<Event, State> enqueue(boolean wasEmpty, PendingReply<?> reply) {
+  /**
+   * Adds the subscriber's new version to the pending write and waits for it, which starts when the
+   * Flush arrives or the batch is full.
+   */
+  private ReplyEffect<Event, State> stage(String id, Subscriber after, PendingReply<?> reply) {
+    boolean wasEmpty = pending.isEmpty();
+    pending.put(id, after);
     pendingReplies.add(reply);
     if (pending.size() >= settings.maxBatch()) {
       return flushNow();
@@ -409,8 +404,9 @@ public final class SubscriberPartition
     return Effect().noReply();
   }
 
-  private String idOf(SubscriberInput input) {
-    return idOf(input.email());
+  /** The subscriber as it stands, pending changes included; null when there is none. */
+  private Subscriber current(State state, String id) {
+    return pending.containsKey(id) ? pending.get(id) : state.get(id);
   }
 
   private String idOf(String email) {
@@ -459,7 +455,7 @@ public final class SubscriberPartition
 
   private ReplyEffect<Event, State> erase(State state, Erase cmd) {
     String id = cmd.subscriberId();
-    if (state.get(id) == null && !pending.containsKey(id)) {
+    if (current(state, id) == null) {
       return Effect().reply(cmd.replyTo(), new NotFound());
     }
     context.getLog().info("Erasing subscriber {} of {}", id, entityId);
