@@ -42,12 +42,17 @@ SOURCE="smtp-source: $LETTERS letters of $BYTES bytes over $CONNECTIONS connecti
 SOURCE="$SOURCE in $(rate "$LETTERS" "$start" "$end")"
 echo "$SOURCE"
 
+# Herald's letters are DataReady and skip Jakarta's DATA stream; other messages take it.
 HERALD=$(java -Xms1g -Xmx1g -cp "$CLASSPATH" io.herald.node.transport.SmtpTransportBench \
-  127.0.0.1 "$PORT" "$LETTERS" "$CONNECTIONS" "$BYTES" | tail -1)
+  127.0.0.1 "$PORT" "$LETTERS" "$CONNECTIONS" "$BYTES" 20000 wire | tail -1)
 echo "$HERALD"
+JAKARTA=$(java -Xms1g -Xmx1g -cp "$CLASSPATH" io.herald.node.transport.SmtpTransportBench \
+  127.0.0.1 "$PORT" "$LETTERS" "$CONNECTIONS" "$BYTES" 20000 jakarta | tail -1)
+echo "$JAKARTA"
 
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores"
   echo "$SOURCE"
   echo "$HERALD"
+  echo "$JAKARTA"
 } >> "$OUT/smtp-transport.txt"

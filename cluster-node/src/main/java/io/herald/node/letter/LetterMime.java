@@ -1,5 +1,6 @@
 package io.herald.node.letter;
 
+import io.herald.node.transport.DataReady;
 import io.herald.protocol.EmailAddress;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -170,8 +171,12 @@ final class LetterMime {
   /**
    * A message whose body is already encoded and whose headers are all set by {@link LetterMime}:
    * saving changes only fixes the Message-ID, and writing copies headers and body as they are.
+   *
+   * <p>It is {@link DataReady}: headers are written with CRLF and fold with CRLF and a blank; the
+   * body is boundary lines, part headers and quoted-printable, whose lines are short, end in CRLF
+   * and never begin with a dot.
    */
-  static final class LetterMessage extends MimeMessage {
+  static final class LetterMessage extends MimeMessage implements DataReady {
     private final String messageId;
     private final boolean allowUtf8;
 

@@ -24,20 +24,16 @@ final class MimeEncoding {
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
-  // What quoted-printable does with each byte value.
-  private static final byte LITERAL = 0;
-  private static final byte ESCAPED = 1;
-  private static final byte BLANK = 2;
-  private static final byte LINE_FEED = 3;
-  private static final byte[] KIND = new byte[256];
+  /**
+   * The bytes quoted-printable can write as themselves: printable ASCII but {@code =}, and the two
+   * blanks, which must still be encoded where they end a line.
+   */
+  private static final boolean[] PLAIN = new boolean[256];
 
   static {
     for (int b = 0; b < 256; b++) {
-      KIND[b] = b > ' ' && b < 127 && b != '=' ? LITERAL : ESCAPED;
+      PLAIN[b] = (b > ' ' && b < 127 && b != '=') || b == ' ' || b == '\t';
     }
-    KIND[' '] = BLANK;
-    KIND['\t'] = BLANK;
-    KIND['\n'] = LINE_FEED;
   }
 
   private static final String WORD_START = "=?UTF-8?B?";
@@ -100,6 +96,9 @@ final class MimeEncoding {
    * Appends a text as UTF-8 quoted-printable: each LF (or CRLF) becomes a CRLF line break, other
    * control bytes, {@code =} and non-ASCII bytes become {@code =XX}, spaces and tabs before a line
    * break are encoded so no relay can strip them, and lines are soft-broken before 76 characters.
+   *
+   * <p>A dot that would begin a line is encoded too ({@code =2E}), so an encoded body never needs
+   * SMTP's dot-stuffing (RFC 5321 section 4.5.2) and can go onto the wire as it is.
    */
   static void quotedPrintable(String text, Bytes out) {
     // For the Latin-1 strings most letters are, getBytes is an intrinsic copy, and scanning bytes
@@ -116,28 +115,31 @@ final class MimeEncoding {
         buffer = out.reserve(Math.max(QP_LINE + 8, (length - i) * 2));
       }
       int b = in[i] & 0xff;
-      byte kind = KIND[b];
-      if (kind == LITERAL || (kind == BLANK && !endsLine(in, i + 1))) {
-        if (line == QP_LINE - 1) {
-          at = softBreak(buffer, at);
-          line = 0;
-        }
-        // Most of a letter is runs of words and spaces: copy a run up to the end of the line.
-        int limit = Math.min(length, i + (QP_LINE - 1 - line));
-        int start = i++;
-        while (i < limit && literal(in, i)) {
-          i++;
-        }
-        System.arraycopy(in, start, buffer, at, i - start);
-        at += i - start;
-        line += i - start;
-        continue;
-      }
-      if (kind == LINE_FEED || (b == '\r' && i + 1 < length && in[i + 1] == '\n')) {
+      if (b == '\n' || (b == '\r' && i + 1 < length && in[i + 1] == '\n')) {
         i += b == '\r' ? 2 : 1;
         buffer[at++] = '\r';
         buffer[at++] = '\n';
         line = 0;
+        continue;
+      }
+      if (PLAIN[b] && !(line == 0 && b == '.') && !(isBlank(b) && endsLine(in, i + 1))) {
+        if (line == QP_LINE - 1) {
+          at = softBreak(buffer, at);
+          line = 0;
+          continue; // the byte now begins a line, where a dot must be encoded
+        }
+        // Most of a letter is runs of words and spaces: copy a run up to the end of the line.
+        int limit = Math.min(length, i + (QP_LINE - 1 - line));
+        int start = i++;
+        while (i < limit && PLAIN[in[i] & 0xff]) {
+          i++;
+        }
+        if (isBlank(in[i - 1]) && endsLine(in, i)) {
+          i--; // the run's last blank ends its line: the next step encodes it
+        }
+        System.arraycopy(in, start, buffer, at, i - start);
+        at += i - start;
+        line += i - start;
         continue;
       }
       // The bytes of one character stay on one line, which keeps the text readable raw.
@@ -165,10 +167,8 @@ final class MimeEncoding {
     return at + 3;
   }
 
-  /** Whether the byte can stand for itself: printable ASCII, or a blank not ending its line. */
-  private static boolean literal(byte[] text, int at) {
-    byte kind = KIND[text[at] & 0xff];
-    return kind == LITERAL || (kind == BLANK && !endsLine(text, at + 1));
+  private static boolean isBlank(int b) {
+    return b == ' ' || b == '\t';
   }
 
   private static boolean endsLine(byte[] text, int next) {

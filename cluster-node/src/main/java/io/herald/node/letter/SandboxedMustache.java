@@ -29,6 +29,26 @@ final class SandboxedMustache extends DefaultMustacheFactory {
   /** Writes values as they are: plain text and headers are not HTML. */
   static final SandboxedMustache PLAIN = new SandboxedMustache(false);
 
+  /**
+   * What each character up to {@code `} becomes in HTML, or null to stay as it is: the same set
+   * mustache.java's own escaper uses (the markup characters, quotes, backquote, equals and the
+   * control characters up to CR), so a value's escaping does not depend on which path wrote it.
+   */
+  private static final String[] ESCAPES = new String['`' + 1];
+
+  static {
+    for (char c = 0; c <= '\r'; c++) {
+      ESCAPES[c] = "&#" + (int) c + ";";
+    }
+    ESCAPES['&'] = "&amp;";
+    ESCAPES['<'] = "&lt;";
+    ESCAPES['>'] = "&gt;";
+    ESCAPES['"'] = "&quot;";
+    ESCAPES['\''] = "&#39;";
+    ESCAPES['`'] = "&#96;";
+    ESCAPES['='] = "&#61;";
+  }
+
   private final boolean escapeHtml;
 
   private SandboxedMustache(boolean escapeHtml) {
@@ -52,16 +72,45 @@ final class SandboxedMustache extends DefaultMustacheFactory {
     }
   }
 
+  /**
+   * Writes a value, HTML-escaped for an HTML part.
+   *
+   * <p>mustache.java's escaper hands every value to the writer as a char array, which a Latin-1
+   * StringBuilder must then narrow char by char; with a hundred values in a letter that was a tenth
+   * of a send node's CPU. Values are written here as strings, and whole when nothing in them needs
+   * escaping, which is nearly always.
+   */
   @Override
   public void encode(String value, Writer writer) {
-    if (escapeHtml) {
-      super.encode(value, writer);
-      return;
-    }
     try {
-      writer.write(value);
+      if (escapeHtml) {
+        escape(value, writer);
+      } else {
+        writer.write(value);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  static void escape(String value, Writer writer) throws IOException {
+    int length = value.length();
+    int start = 0;
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      String escaped = c < ESCAPES.length ? ESCAPES[c] : null;
+      if (escaped != null) {
+        if (i > start) {
+          writer.write(value, start, i - start);
+        }
+        writer.write(escaped);
+        start = i + 1;
+      }
+    }
+    if (start == 0) {
+      writer.write(value);
+    } else if (start < length) {
+      writer.write(value, start, length - start);
     }
   }
 

@@ -73,6 +73,33 @@ class LetterMimeTest {
   }
 
   @Test
+  void theLetterIsAlreadyInTheFormSmtpDataCarries() {
+    // Lines that begin with dots, bare CRs and LFs, blanks at line ends, a folded long subject.
+    String awkward = ".\n..leading dots\r\n. \rcarriage\ttab \n" + ".x".repeat(600);
+    Letter letter =
+        Letters.compileWithText(
+                "<p>{{attributes.awkward}}</p>\n.<b>dot</b>", "{{attributes.awkward}}\n.end")
+            .render(
+                recipient(
+                    "Ann",
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                        .objectNode()
+                        .put("awkward", awkward)));
+
+    byte[] bytes = letter.toBytes();
+
+    assertThat(letter.message()).isInstanceOf(io.herald.node.transport.DataReady.class);
+    assertThat(bareLineFeeds(bytes)).as("LF without CR").isZero();
+    String wire = new String(bytes, StandardCharsets.ISO_8859_1);
+    assertThat(wire).endsWith("\r\n");
+    assertThat(wire.replace("\r\n", "")).as("CR without LF").doesNotContain("\r");
+    assertThat(wire.split("\r\n"))
+        .allSatisfy(line -> assertThat(line).doesNotStartWith(".").hasSizeLessThanOrEqualTo(998));
+    Letters.Parts parts = Letters.parts(letter);
+    assertThat(parts.text()).contains("..leading dots").contains("carriage\ttab").endsWith(".end");
+  }
+
+  @Test
   void aNonAsciiSubjectIsWrittenAsEncodedWords() throws Exception {
     Letter letter = compile("Grüße 🎉", "<p>x</p>").render(ann());
 

@@ -26,6 +26,7 @@ class MimeEncodingTest {
       for (String line : new String(encoded, StandardCharsets.US_ASCII).split("\r\n", -1)) {
         assertThat(line).hasSizeLessThanOrEqualTo(MimeEncoding.QP_LINE);
         assertThat(line).doesNotEndWith(" ").doesNotEndWith("\t");
+        assertThat(line).as("a line SMTP would have to dot-stuff").doesNotStartWith(".");
       }
       for (byte b : encoded) {
         assertThat(b == '\r' || b == '\n' || b == '\t' || (b >= ' ' && b <= '~'))
@@ -43,6 +44,15 @@ class MimeEncodingTest {
         .isEqualTo("a=3Db =C3=A9=20\r\n");
     assertThat(new String(encode("x".repeat(80)), StandardCharsets.US_ASCII))
         .isEqualTo("x".repeat(75) + "=\r\n" + "x".repeat(5));
+  }
+
+  @Test
+  void quotedPrintableEncodesADotOnlyWhereItWouldBeginALine() {
+    assertThat(new String(encode(".\n..a.b\n"), StandardCharsets.US_ASCII))
+        .isEqualTo("=2E\r\n=2E.a.b\r\n");
+    // After a soft break the next line begins with whatever followed.
+    assertThat(new String(encode("x".repeat(75) + ".y"), StandardCharsets.US_ASCII))
+        .isEqualTo("x".repeat(75) + "=\r\n=2Ey");
   }
 
   @Test

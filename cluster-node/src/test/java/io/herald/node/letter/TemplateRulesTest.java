@@ -32,6 +32,25 @@ class TemplateRulesTest {
   }
 
   @Test
+  void valuesAreEscapedExactlyAsMustacheJavaWouldEscapeThem() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "ab <>&\"'`=/\t\r\n\u0000\u000b\u000e é€🎉";
+    for (int round = 0; round < 500; round++) {
+      StringBuilder value = new StringBuilder();
+      for (int i = random.nextInt(40); i > 0; i--) {
+        value.appendCodePoint(alphabet.codePointAt(random.nextInt(alphabet.length() - 2)));
+      }
+      java.io.StringWriter ours = new java.io.StringWriter();
+      java.io.StringWriter theirs = new java.io.StringWriter();
+
+      SandboxedMustache.escape(value.toString(), ours);
+      com.github.mustachejava.util.HtmlEscaper.escape(value.toString(), theirs);
+
+      assertThat(ours.toString()).as("value %s", value).isEqualTo(theirs.toString());
+    }
+  }
+
+  @Test
   void nothingIsEscapedInTheSubjectOrThePlainText() {
     CompiledCampaign campaign = compile("For {{name}} <3", "<p>{{name}} &amp; {{email}}</p>");
 

@@ -45,6 +45,29 @@ class SmtpTransportTest {
   }
 
   @Test
+  void heraldsLettersSkipJakartasDataStreamWithThisJakartaVersion() {
+    // Should a Jakarta upgrade hide its server stream, letters still go out, only slower: say so.
+    assertThat(SmtpConnection.Client.DIRECT_DATA).isNotNull();
+  }
+
+  @Test
+  void aLetterNotInWireFormGoesThroughJakartasStreamAndIsDotStuffed() throws Exception {
+    ScriptedSmtpServer server = server(new ScriptedSmtpServer());
+    SmtpTransport transport = transport(server, "connections = 1");
+
+    SendOutcome plain =
+        send(transport, TestLetters.plainLetter("ann@example.org", ".hidden\nbare LF\n.\nend"));
+    SendOutcome wire = send(transport, TestLetters.to("bob@example.org"));
+
+    assertThat(plain.status()).isEqualTo(SendStatus.SENT);
+    assertThat(wire.status()).isEqualTo(SendStatus.SENT);
+    assertThat(server.received()).hasSize(2);
+    // The server undoes the dot-stuffing: the text arrives as it was, with CRLF line ends.
+    assertThat(server.received().get(0).data()).contains("\r\n.hidden\r\nbare LF\r\n.\r\nend");
+    assertThat(server.received().get(1).data()).contains("Hello");
+  }
+
+  @Test
   void manyLettersTravelOverFewConnections() throws Exception {
     ScriptedSmtpServer server = server(new ScriptedSmtpServer());
     SmtpTransport transport = transport(server, "connections = 3");

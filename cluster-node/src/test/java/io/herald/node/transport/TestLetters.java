@@ -21,10 +21,26 @@ final class TestLetters {
     return letter(SENDER, recipient, nextMessageId(), "Hello");
   }
 
-  /** A letter with everything chosen. */
+  /**
+   * A letter with everything chosen, marked {@link DataReady} as Herald's letters are: the body
+   * must be one line of ASCII that does not begin with a dot, which Jakarta writes in wire form.
+   */
   static OutgoingLetter letter(String sender, String recipient, String messageId, String body) {
+    if (body.contains("\n") || body.contains("\r") || body.startsWith(".")) {
+      throw new IllegalArgumentException("not a DataReady body: " + body);
+    }
+    return build(new DataReadyMessage(SESSION, messageId), sender, recipient, messageId, body);
+  }
+
+  /** A letter that is not {@link DataReady}: Jakarta's DATA stream converts and dot-stuffs it. */
+  static OutgoingLetter plainLetter(String recipient, String body) {
+    String messageId = nextMessageId();
+    return build(new FixedIdMessage(SESSION, messageId), SENDER, recipient, messageId, body);
+  }
+
+  private static OutgoingLetter build(
+      MimeMessage message, String sender, String recipient, String messageId, String body) {
     try {
-      MimeMessage message = new FixedIdMessage(SESSION, messageId);
       message.setHeader("From", "Herald <news@herald.test>");
       // Set raw, so that a UTF-8 address stays readable (RFC 6532) in the test's assertions.
       message.setHeader("To", recipient);
@@ -51,8 +67,15 @@ final class TestLetters {
     return Session.getInstance(properties);
   }
 
+  /** A message in wire form, as {@link #letter} builds it. */
+  static final class DataReadyMessage extends FixedIdMessage implements DataReady {
+    DataReadyMessage(Session session, String messageId) {
+      super(session, messageId);
+    }
+  }
+
   /** A message whose Message-ID stays what the test chose when it is saved. */
-  static final class FixedIdMessage extends MimeMessage {
+  static class FixedIdMessage extends MimeMessage {
     private final String messageId;
 
     FixedIdMessage(Session session, String messageId) {
