@@ -16,8 +16,14 @@ mvn -B -q -pl cluster-node -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
 CP=cluster-node/target/test-classes:cluster-node/target/classes:$(cat cluster-node/target/bench-classpath.txt)
 run() {
+  local pool=""
+  if [ "$1" = mariadb ]; then
+    # deploy/mysql-setup.sql sizes it; the server's default (128 MB) holds an eighth of 1M.
+    pool=", InnoDB buffer pool $(mysql -h127.0.0.1 -uroot -N -e \
+      'SELECT @@innodb_buffer_pool_size DIV 1048576') MB"
+  fi
   echo "== $1, $N subscribers, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
-    "load average $(cut -d' ' -f1-3 /proc/loadavg)${H2_CACHE:+, H2 cache $H2_CACHE KB}"
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)${H2_CACHE:+, H2 cache $H2_CACHE KB}$pool"
   java -Xmx1500m -cp "$CP" io.herald.node.bench.SegmentBench "$1" "$N" $H2_CACHE 2>&1 \
     | grep -v -E '^[0-9:. ]+ \[|^\s*$'
 }

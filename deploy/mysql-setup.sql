@@ -20,3 +20,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES
 -- (about 6 MB for 30,000). Servers default to a 16 MB max_allowed_packet (MariaDB) or 64 MB
 -- (MySQL 8); give large accounts room. In the server's configuration, or until a restart:
 SET GLOBAL max_allowed_packet = 268435456;
+
+-- Segment counts read every subscriber of an account: keep the read model in memory. It takes
+-- about 450 MB per million subscribers (subscribers and list_members with their indexes); the
+-- servers' default buffer pool is 128 MB. Size it to the data, in the server's configuration
+-- (innodb_buffer_pool_size) or, until a restart:
+SET GLOBAL innodb_buffer_pool_size = 1073741824;

@@ -8,6 +8,8 @@ import io.herald.node.storage.DatabaseSettings;
 import io.herald.node.storage.ScratchDatabase;
 import io.herald.node.storage.UtcTimestamps;
 import io.herald.node.subscriber.JdbcSubscriberDirectory;
+import io.herald.protocol.EmailAddress;
+import io.herald.protocol.SubscriberKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -145,7 +147,10 @@ public final class SegmentBench {
       var members = new ArrayList<Object[]>();
       var opens = new ArrayList<Object[]>();
       for (int i = 0; i < n; i++) {
-        String id = String.format("%08x%016x", i, random.nextLong());
+        // Real ids: base32 hashes of the address, in no order, as the partitions write them.
+        String id =
+            SubscriberKeys.subscriberId(
+                ACCOUNT, EmailAddress.parse("p" + i + "@example.com").orElseThrow());
         String status = i % 10 == 0 ? (i % 20 == 0 ? "BOUNCED" : "COMPLAINED") : "ACTIVE";
         String attributes =
             String.format(
@@ -281,7 +286,10 @@ public final class SegmentBench {
       var rows = new ArrayList<Object[]>();
       var attributes = new ArrayList<Object[]>();
       for (int i = 0; i < n; i++) {
-        String id = String.format("%08x%016x", i, random.nextLong());
+        // Real ids: base32 hashes of the address, in no order, as the partitions write them.
+        String id =
+            SubscriberKeys.subscriberId(
+                ACCOUNT, EmailAddress.parse("p" + i + "@example.com").orElseThrow());
         rows.add(
             new Object[] {
               ACCOUNT,

@@ -10,6 +10,8 @@ import io.herald.node.storage.Database;
 import io.herald.node.storage.ScratchDatabase;
 import io.herald.node.storage.UtcTimestamps;
 import io.herald.node.subscriber.JdbcSubscriberDirectory;
+import io.herald.protocol.EmailAddress;
+import io.herald.protocol.SubscriberKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -215,6 +217,39 @@ abstract class SegmentQueryContract {
 
     assertThat(members).as("members of %s", filter).containsExactlyElementsOf(want);
     assertThat(count).as("count of %s", filter).isEqualTo(want.size());
+  }
+
+  @Test
+  void aCountAddsUpEveryRangeOfRealSubscriberIds() throws Exception {
+    // Real ids are base32 hashes of the address; a count splits them into ranges of ids.
+    String account = "acc_ranges";
+    var ids = new TreeSet<String>();
+    try (Connection c = db.dataSource().getConnection()) {
+      for (int i = 0; i < 64; i++) {
+        String email = "r" + i + "@example.org";
+        String id = SubscriberKeys.subscriberId(account, EmailAddress.parse(email).orElseThrow());
+        ids.add(id);
+        subscriber(c, account, id, email, null, "{}", "ACTIVE", "2025-01-01T00:00:00Z");
+      }
+      // The edges of the alphabet and of the split, and one id in each of them.
+      for (String id : List.of("2", "k", "j7", "kaaa", "zzzz")) {
+        ids.add(id);
+        subscriber(
+            c, account, id, id + "@example.org", null, "{}", "ACTIVE", "2025-01-01T00:00:00Z");
+      }
+    }
+    var active =
+        SegmentFilters.parse(
+            JSON.readTree("{\"field\":\"status\",\"op\":\"eq\",\"value\":\"active\"}"),
+            listId -> true,
+            NOW);
+
+    long count =
+        directory.countMatching(account, active).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    assertThat(ids.first()).isLessThan("k");
+    assertThat(ids.last()).isGreaterThan("k");
+    assertThat(count).isEqualTo(ids.size());
   }
 
   @Test
