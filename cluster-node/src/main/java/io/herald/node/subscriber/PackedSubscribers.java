@@ -27,9 +27,10 @@ import java.util.Map;
  * <p>A partition holds every subscriber it owns in memory (ADR 0002), and an account of a million
  * people puts tens of thousands in each partition. As objects (records, strings, a JSON tree of
  * attributes, instants, memberships) a subscriber costs about 850 bytes of heap; packed it costs
- * about a quarter of that. The id is the map's key and is not repeated; list ids, shared by many
- * subscribers, are numbered once per partition; times equal to the creation time are a flag.
- * Packing and unpacking cost a few microseconds, paid only by the subscribers a command touches.
+ * about a quarter of that. The id is the key of an {@link IdTable} and is not repeated; list ids,
+ * shared by many subscribers, are numbered once per partition; times equal to the creation time are
+ * a flag. Packing and unpacking cost a few microseconds, paid only by the subscribers a command
+ * touches.
  *
  * <p>Not thread-safe: it belongs to its partition's actor.
  */
@@ -43,7 +44,7 @@ final class PackedSubscribers {
   private static final int STATUS_SINCE_IS_CREATED = 1;
   private static final int UPDATED_IS_CREATED = 2;
 
-  private final Map<String, byte[]> packed = new HashMap<>();
+  private final IdTable packed = new IdTable();
   private final List<String> listIds = new ArrayList<>();
   private final Map<String, Integer> listNumbers = new HashMap<>();
 
@@ -87,11 +88,16 @@ final class PackedSubscribers {
         writeText(out, listId);
       }
       writeSize(out, packed.size());
-      for (Map.Entry<String, byte[]> entry : packed.entrySet()) {
-        writeText(out, entry.getKey());
-        writeSize(out, entry.getValue().length);
-        out.write(entry.getValue());
-      }
+      packed.forEach(
+          (id, record) -> {
+            try {
+              writeText(out, id);
+              writeSize(out, record.length);
+              out.write(record);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
