@@ -76,9 +76,9 @@ final class SandboxedMustache extends DefaultMustacheFactory {
    * Writes a value, HTML-escaped for an HTML part.
    *
    * <p>mustache.java's escaper hands every value to the writer as a char array, which a Latin-1
-   * StringBuilder must then narrow char by char; with a hundred values in a letter that was a tenth
-   * of a send node's CPU. Values are written here as strings, and whole when nothing in them needs
-   * escaping, which is nearly always.
+   * StringBuilder must then narrow char by char; with a hundred values in a letter, JFR put about a
+   * tenth of a send node's CPU samples there. Values are written here as strings, and whole when
+   * nothing in them needs escaping, which is nearly always.
    */
   @Override
   public void encode(String value, Writer writer) {
