@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -126,15 +127,43 @@ public final class SegmentSql {
     }
   }
 
+  /**
+   * The parts joined by AND or OR, cheapest first: both vendors evaluate a row's conditions in the
+   * order written and stop at the first that decides, so a column test spares the JSON reads and a
+   * JSON read spares the look-ups in other tables. The predicate is two-valued, so the order does
+   * not change what matches.
+   */
   private void join(List<SegmentFilter> parts, String operator) {
+    List<SegmentFilter> ordered = new ArrayList<>(parts);
+    ordered.sort(Comparator.comparingInt(SegmentSql::cost));
     sql.append('(');
-    for (int i = 0; i < parts.size(); i++) {
+    for (int i = 0; i < ordered.size(); i++) {
       if (i > 0) {
         sql.append(operator);
       }
-      node(parts.get(i));
+      node(ordered.get(i));
     }
     sql.append(')');
+  }
+
+  /** A rough rank of what a condition costs a row: columns, then JSON, then other tables. */
+  private static int cost(SegmentFilter filter) {
+    if (filter instanceof FieldCondition) {
+      return 0;
+    } else if (filter instanceof AttributeCondition) {
+      return 1;
+    } else if (filter instanceof ListCondition) {
+      return 2;
+    } else if (filter instanceof ActivityCondition) {
+      return 3;
+    } else if (filter instanceof Not not) {
+      return cost(not.part());
+    } else if (filter instanceof All all) {
+      return all.parts().stream().mapToInt(SegmentSql::cost).max().orElse(0);
+    } else if (filter instanceof Any any) {
+      return any.parts().stream().mapToInt(SegmentSql::cost).max().orElse(0);
+    }
+    return 3;
   }
 
   private void field(FieldCondition c) {
