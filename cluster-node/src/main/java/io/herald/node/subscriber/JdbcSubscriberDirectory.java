@@ -75,14 +75,10 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
           + " LIMIT ?";
 
   /**
-   * How many ranges of ids a count is split into: two, so a count uses two of the database's cores
-   * (and two of the node's query threads, leaving the others to pages and plans).
-   */
-  static final int COUNT_PARTS = 2;
-
-  /**
-   * Where the ranges meet: subscriber ids are base32 ({@code a-z}, {@code 2-7}), and {@code k}
-   * sorts after half of those 32 characters in byte and code point order alike.
+   * Where a count's ranges of ids meet: one split, so a count uses two of the database's cores (and
+   * two of the node's query threads, leaving the others to pages and plans). Subscriber ids are
+   * base32 ({@code a-z}, {@code 2-7}), and {@code k} sorts after half of those 32 characters in
+   * byte and code point order alike.
    */
   private static final String[] COUNT_SPLITS = {"k"};
 
@@ -121,39 +117,26 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT));
     }
-    CompletableFuture<Page> result = new CompletableFuture<>();
-    try {
-      executor.execute(
-          () -> {
-            try {
-              result.complete(readPage(accountId, listId, limit, afterId.orElse("")));
-            } catch (Exception | Error e) {
-              result.completeExceptionally(e);
-            }
-          });
-    } catch (RuntimeException rejected) {
-      result.completeExceptionally(rejected);
-    }
-    return result;
+    return onExecutor(() -> readPage(accountId, listId, limit, afterId.orElse("")));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Tests each of the account's subscribers against the filter's compiled predicate, in {@link
-   * #COUNT_PARTS} ranges of ids counted at once on separate connections and added up: a count reads
-   * every subscriber of the account, and one query runs on one core of the database. A subscriber
-   * id is in exactly one range, so the sum is exact; the ranges are even because ids are hashes in
-   * base32.
+   * <p>Tests each of the account's subscribers against the filter's compiled predicate, in ranges
+   * of ids (between the {@link #COUNT_SPLITS}) counted at once on separate connections and added
+   * up: a count reads every subscriber of the account, and one query runs on one core of the
+   * database. A subscriber id is in exactly one range, so the sum is exact; the ranges are even
+   * because ids are hashes in base32.
    */
   @Override
   public CompletionStage<Long> countMatching(String accountId, SegmentFilter filter) {
     Objects.requireNonNull(accountId, "accountId");
     SegmentSql.Predicate predicate = SegmentSql.compileForCount(filter, kind);
-    List<CompletableFuture<Long>> parts = new ArrayList<>(COUNT_PARTS);
-    for (int part = 0; part < COUNT_PARTS; part++) {
+    List<CompletableFuture<Long>> parts = new ArrayList<>(COUNT_SPLITS.length + 1);
+    for (int part = 0; part <= COUNT_SPLITS.length; part++) {
       String from = part == 0 ? null : COUNT_SPLITS[part - 1];
-      String to = part == COUNT_PARTS - 1 ? null : COUNT_SPLITS[part];
+      String to = part == COUNT_SPLITS.length ? null : COUNT_SPLITS[part];
       parts.add(onExecutor(() -> countPart(accountId, predicate, from, to)).toCompletableFuture());
     }
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
@@ -296,15 +279,7 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
           new IllegalArgumentException("an active subscriber is not a suppression"));
     }
     List<SubscriberStatus> ordered = reasons.stream().distinct().sorted().toList();
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return readSuppressions(accountId, ordered, limit, after);
-          } catch (SQLException e) {
-            throw new java.util.concurrent.CompletionException(e);
-          }
-        },
-        executor);
+    return onExecutor(() -> readSuppressions(accountId, ordered, limit, after));
   }
 
   private SuppressionPage readSuppressions(
