@@ -1,7 +1,9 @@
 package io.herald.node.subscriber;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 
 /**
@@ -27,7 +29,7 @@ final class IdTable {
   private static final byte[] DIGIT = new byte[128];
 
   static {
-    java.util.Arrays.fill(DIGIT, (byte) -1);
+    Arrays.fill(DIGIT, (byte) -1);
     for (int i = 0; i < ALPHABET.length(); i++) {
       DIGIT[ALPHABET.charAt(i)] = (byte) i;
     }
@@ -52,7 +54,7 @@ final class IdTable {
 
   /** Stores the value for the id, replacing any earlier one. */
   void put(String id, byte[] value) {
-    java.util.Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(value, "value");
     long h = half(id, 0);
     long l = half(id, HALF);
     if (h < 0 || l < 0) {

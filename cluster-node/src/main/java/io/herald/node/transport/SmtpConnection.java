@@ -7,12 +7,12 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import jakarta.mail.internet.InternetAddress;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.IDN;
-import java.util.Arrays;
 import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -300,7 +300,7 @@ final class SmtpConnection {
       }
       pending.endData();
       OutputStream server = (OutputStream) DIRECT_DATA.get(this);
-      server.write(pending.bytes(), 0, pending.size());
+      pending.writeTo(server);
       server.flush();
       int code = readServerResponse();
       if (code != 250) {
@@ -339,31 +339,16 @@ final class SmtpConnection {
     }
   }
 
-  /** The bytes of one DataReady letter, collected without locks and reused letter after letter. */
-  static final class LetterBytes extends OutputStream {
-    private byte[] bytes = new byte[32 * 1024];
-    private int size;
+  /** The bytes of one DataReady letter, collected in a buffer reused letter after letter. */
+  static final class LetterBytes extends ByteArrayOutputStream {
 
-    void reset() {
-      size = 0;
-    }
-
-    @Override
-    public void write(int b) {
-      ensure(1);
-      bytes[size++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] more, int offset, int length) {
-      ensure(length);
-      System.arraycopy(more, offset, bytes, size, length);
-      size += length;
+    LetterBytes() {
+      super(32 * 1024);
     }
 
     /** Ends the last line if the letter did not, then adds the dot line that ends DATA. */
-    void endData() {
-      if (size < 2 || bytes[size - 2] != '\r' || bytes[size - 1] != '\n') {
+    synchronized void endData() {
+      if (count < 2 || buf[count - 2] != '\r' || buf[count - 1] != '\n') {
         write('\r');
         write('\n');
       }
@@ -372,22 +357,8 @@ final class SmtpConnection {
       write('\n');
     }
 
-    byte[] bytes() {
-      return bytes;
-    }
-
-    int size() {
-      return size;
-    }
-
-    int capacity() {
-      return bytes.length;
-    }
-
-    private void ensure(int more) {
-      if (size + more > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-      }
+    synchronized int capacity() {
+      return buf.length;
     }
   }
 }

@@ -147,10 +147,7 @@ public final class SegmentBench {
       var members = new ArrayList<Object[]>();
       var opens = new ArrayList<Object[]>();
       for (int i = 0; i < n; i++) {
-        // Real ids: base32 hashes of the address, in no order, as the partitions write them.
-        String id =
-            SubscriberKeys.subscriberId(
-                ACCOUNT, EmailAddress.parse("p" + i + "@example.com").orElseThrow());
+        String id = subscriberId(i);
         String status = i % 10 == 0 ? (i % 20 == 0 ? "BOUNCED" : "COMPLAINED") : "ACTIVE";
         String attributes =
             String.format(
@@ -214,6 +211,15 @@ public final class SegmentBench {
         }
       }
     }
+  }
+
+  /**
+   * The id of the i-th subscriber, whose address is {@code p<i>@example.com}: a real id, the base32
+   * hash of account and address, so ids come in no order, as the partitions write them.
+   */
+  private static String subscriberId(int i) {
+    return SubscriberKeys.subscriberId(
+        ACCOUNT, EmailAddress.parse("p" + i + "@example.com").orElseThrow());
   }
 
   private static final String SUBSCRIBER_COLUMNS =
@@ -286,10 +292,7 @@ public final class SegmentBench {
       var rows = new ArrayList<Object[]>();
       var attributes = new ArrayList<Object[]>();
       for (int i = 0; i < n; i++) {
-        // Real ids: base32 hashes of the address, in no order, as the partitions write them.
-        String id =
-            SubscriberKeys.subscriberId(
-                ACCOUNT, EmailAddress.parse("p" + i + "@example.com").orElseThrow());
+        String id = subscriberId(i);
         rows.add(
             new Object[] {
               ACCOUNT,
