@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SerializationTest {
 
   private static final ActorTestKit testKit =
-      ActorTestKit.create(ConfigFactory.parseResources("serialization.conf"));
+      ActorTestKit.create(ConfigFactory.load(ConfigFactory.parseResources("serialization.conf")));
   private static final Instant AT = Instant.parse("2026-03-04T05:06:07.123Z");
 
   @AfterAll
@@ -212,6 +212,48 @@ class SerializationTest {
 
     assertThat(event).isEqualTo(new AccountProtocol.ListCreatedEvent("lst_1", "News", AT, false));
     assertThat(list).isEqualTo(new MailingList("lst_1", "News", AT, false));
+  }
+
+  /** A membership whose time is stored as given, whatever its form. */
+  record MembershipWithTimeAs(String listId, MembershipStatus status, Object since)
+      implements CborSerializable {}
+
+  /**
+   * Instants travel as [epochSecond, nano], exact to the nanosecond; events stored earlier with an
+   * ISO-8601 text or a decimal number of seconds still read.
+   */
+  @org.junit.jupiter.api.Test
+  void instantsTravelAsSecondsAndNanosAndEarlierFormsStillRead() throws Exception {
+    var serializer =
+        (org.apache.pekko.serialization.SerializerWithStringManifest)
+            SerializationExtension.get(testKit.system().classicSystem())
+                .findSerializerFor(new Membership("l", MembershipStatus.SUBSCRIBED, AT));
+    Instant precise = Instant.parse("2026-03-04T05:06:07.123456789Z");
+    String manifest = Membership.class.getName();
+
+    byte[] now = serializer.toBinary(new Membership("lst_1", MembershipStatus.SUBSCRIBED, precise));
+    var tree = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().readTree(now);
+    byte[] asText =
+        serializer.toBinary(
+            new MembershipWithTimeAs("lst_1", MembershipStatus.SUBSCRIBED, precise.toString()));
+    byte[] asDecimal =
+        serializer.toBinary(
+            new MembershipWithTimeAs(
+                "lst_1", MembershipStatus.SUBSCRIBED, new java.math.BigDecimal("1772600767.5")));
+
+    assertThat(tree.get("since").isArray()).isTrue();
+    assertThat(tree.get("since").get(0).asLong()).isEqualTo(precise.getEpochSecond());
+    assertThat(tree.get("since").get(1).asLong()).isEqualTo(123_456_789L);
+    assertThat(serializer.fromBinary(now, manifest))
+        .isEqualTo(new Membership("lst_1", MembershipStatus.SUBSCRIBED, precise));
+    assertThat(serializer.fromBinary(asText, manifest))
+        .isEqualTo(new Membership("lst_1", MembershipStatus.SUBSCRIBED, precise));
+    assertThat(serializer.fromBinary(asDecimal, manifest))
+        .isEqualTo(
+            new Membership(
+                "lst_1",
+                MembershipStatus.SUBSCRIBED,
+                Instant.ofEpochSecond(1772600767, 500_000_000)));
   }
 
   @ParameterizedTest

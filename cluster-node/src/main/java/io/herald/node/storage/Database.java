@@ -118,6 +118,12 @@ public final class Database implements Extension, AutoCloseable {
     if (settings.kind() == DatabaseSettings.Kind.MYSQL) {
       // Lets Connector/J send a JDBC batch of inserts as one multi-row statement.
       config.addDataSourceProperty("rewriteBatchedStatements", "true");
+      // Server-side statements, kept per connection: values go in the binary protocol instead of
+      // being measured, escaped and spliced into the SQL text on the client (see MultiRowInsert).
+      config.addDataSourceProperty("useServerPrepStmts", "true");
+      config.addDataSourceProperty("cachePrepStmts", "true");
+      config.addDataSourceProperty("prepStmtCacheSize", "100");
+      config.addDataSourceProperty("prepStmtCacheSqlLimit", "16384");
     }
     return config;
   }

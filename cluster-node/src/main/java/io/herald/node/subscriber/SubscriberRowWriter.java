@@ -1,6 +1,7 @@
 package io.herald.node.subscriber;
 
 import io.herald.node.storage.DatabaseSettings;
+import io.herald.node.storage.MultiRowInsert;
 import io.herald.node.storage.UtcTimestamps;
 import io.herald.protocol.SubscriberProtocol.Membership;
 import io.herald.protocol.SubscriberProtocol.Subscriber;
@@ -21,9 +22,10 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the final state of changed subscribers into {@code subscribers} and {@code list_members},
- * with a handful of multi-row statements per batch whatever its size (DESIGN.md, principle 9): one
- * batched upsert of rows and one of memberships, and for erasures one delete of each per account
- * (in chunks of {@value #CHUNK} ids).
+ * with a handful of multi-row statements per batch whatever its size (DESIGN.md, principle 9): on
+ * MySQL fixed-size multi-row upserts of rows and of memberships ({@link MultiRowInsert}), on H2 one
+ * JDBC batch of each, and for erasures one delete of each per account (in chunks of {@value #CHUNK}
+ * ids).
  *
  * <p>An upsert replaces the row and upserts every membership of the subscriber; an erasure deletes
  * both. A partition never drops a membership (leaving a list changes its status), so an upsert
@@ -46,11 +48,8 @@ final class SubscriberRowWriter {
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   // VALUES() rather than a row alias: MariaDB has no row alias, and MySQL still accepts VALUES().
-  private static final String MYSQL_UPSERT =
-      "INSERT INTO subscribers ("
-          + UPSERT_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-          + " ON DUPLICATE KEY UPDATE email = VALUES(email), name = VALUES(name),"
+  private static final String MYSQL_UPSERT_TAIL =
+      " ON DUPLICATE KEY UPDATE email = VALUES(email), name = VALUES(name),"
           + " attributes = VALUES(attributes), status = VALUES(status),"
           + " status_since = VALUES(status_since),"
           + " created_at = VALUES(created_at), updated_at = VALUES(updated_at)";
@@ -59,10 +58,8 @@ final class SubscriberRowWriter {
       "MERGE INTO list_members (account_id, list_id, subscriber_id, status, since)"
           + " KEY (account_id, list_id, subscriber_id) VALUES (?, ?, ?, ?, ?)";
 
-  private static final String MYSQL_UPSERT_MEMBERSHIP =
-      "INSERT INTO list_members (account_id, list_id, subscriber_id, status, since)"
-          + " VALUES (?, ?, ?, ?, ?)"
-          + " ON DUPLICATE KEY UPDATE status = VALUES(status), since = VALUES(since)";
+  private static final String MYSQL_UPSERT_MEMBERSHIP_TAIL =
+      " ON DUPLICATE KEY UPDATE status = VALUES(status), since = VALUES(since)";
 
   private static final Comparator<Change> KEY_ORDER =
       Comparator.comparing(Change::accountId).thenComparing(Change::subscriberId);
@@ -95,15 +92,25 @@ final class SubscriberRowWriter {
   record Erase(String accountId, String subscriberId) implements Change {}
 
   private final DatabaseSettings.Kind kind;
-  private final String upsertSql;
-  private final String upsertMembershipSql;
   private final boolean h2;
+  private final MultiRowInsert<Upsert> mysqlUpsert;
+  private final MultiRowInsert<MemberRow> mysqlUpsertMembership;
 
   private SubscriberRowWriter(DatabaseSettings.Kind kind) {
     this.kind = kind;
     this.h2 = kind == DatabaseSettings.Kind.H2;
-    this.upsertSql = h2 ? H2_UPSERT : MYSQL_UPSERT;
-    this.upsertMembershipSql = h2 ? H2_UPSERT_MEMBERSHIP : MYSQL_UPSERT_MEMBERSHIP;
+    this.mysqlUpsert =
+        new MultiRowInsert<>(
+            "INSERT INTO subscribers (" + UPSERT_COLUMNS + ") VALUES",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            MYSQL_UPSERT_TAIL,
+            this::bindRow);
+    this.mysqlUpsertMembership =
+        new MultiRowInsert<>(
+            "INSERT INTO list_members (account_id, list_id, subscriber_id, status, since) VALUES",
+            "(?, ?, ?, ?, ?)",
+            MYSQL_UPSERT_MEMBERSHIP_TAIL,
+            this::bindMembership);
   }
 
   /** The writer for a vendor's upsert syntax. */
@@ -198,52 +205,74 @@ final class SubscriberRowWriter {
     }
   }
 
+  private int bindRow(PreparedStatement statement, int first, Upsert upsert) throws SQLException {
+    Subscriber s = upsert.subscriber();
+    int i = first;
+    statement.setString(i++, upsert.accountId());
+    statement.setString(i++, s.id());
+    statement.setString(i++, Objects.requireNonNull(s.email(), "email"));
+    statement.setString(i++, s.name());
+    statement.setString(i++, AttributesJson.write(s.attributes()));
+    statement.setString(i++, Objects.requireNonNull(s.status(), "status").name());
+    // Post-images written before statuses had a time carry none: their creation time stands.
+    UtcTimestamps.bind(
+        statement, i++, s.statusSince() == null ? s.createdAt() : s.statusSince(), kind);
+    UtcTimestamps.bind(statement, i++, s.createdAt(), kind);
+    UtcTimestamps.bind(statement, i++, s.updatedAt(), kind);
+    return i;
+  }
+
+  private int bindMembership(PreparedStatement statement, int first, MemberRow row)
+      throws SQLException {
+    int i = first;
+    statement.setString(i++, row.accountId());
+    statement.setString(i++, row.membership().listId());
+    statement.setString(i++, row.subscriberId());
+    statement.setString(i++, Objects.requireNonNull(row.membership().status(), "status").name());
+    UtcTimestamps.bind(statement, i++, row.membership().since(), kind);
+    return i;
+  }
+
+  /** One row of {@code list_members}. */
+  private record MemberRow(String accountId, String subscriberId, Membership membership) {}
+
   private void upsertRows(Connection connection, List<Upsert> upserts) throws SQLException {
-    if (upserts.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement statement = connection.prepareStatement(upsertSql)) {
-      int pending = 0;
-      for (Upsert upsert : upserts) {
-        Subscriber s = upsert.subscriber();
-        statement.setString(1, upsert.accountId());
-        statement.setString(2, s.id());
-        statement.setString(3, Objects.requireNonNull(s.email(), "email"));
-        statement.setString(4, s.name());
-        statement.setString(5, AttributesJson.write(s.attributes()));
-        statement.setString(6, Objects.requireNonNull(s.status(), "status").name());
-        // Post-images written before statuses had a time carry none: their creation time stands.
-        UtcTimestamps.bind(
-            statement, 7, s.statusSince() == null ? s.createdAt() : s.statusSince(), kind);
-        UtcTimestamps.bind(statement, 8, s.createdAt(), kind);
-        UtcTimestamps.bind(statement, 9, s.updatedAt(), kind);
-        statement.addBatch();
-        if (++pending == CHUNK) {
-          statement.executeBatch();
-          pending = 0;
-        }
-      }
-      if (pending > 0) {
-        statement.executeBatch();
-      }
+    if (h2) {
+      batch(connection, H2_UPSERT, upserts, this::bindRow);
+    } else {
+      mysqlUpsert.write(connection, upserts);
     }
   }
 
   private void upsertMemberships(Connection connection, List<Upsert> upserts) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(upsertMembershipSql)) {
+    List<MemberRow> rows = new ArrayList<>(upserts.size());
+    for (Upsert upsert : upserts) {
+      for (Membership membership : distinctLists(upsert.subscriber())) {
+        rows.add(new MemberRow(upsert.accountId(), upsert.subscriberId(), membership));
+      }
+    }
+    if (h2) {
+      batch(connection, H2_UPSERT_MEMBERSHIP, rows, this::bindMembership);
+    } else {
+      mysqlUpsertMembership.write(connection, rows);
+    }
+  }
+
+  /** H2 is in the JVM: a JDBC batch of single-row statements costs no round trips. */
+  private static <T> void batch(
+      Connection connection, String sql, List<T> rows, MultiRowInsert.RowBinder<T> binder)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
       int pending = 0;
-      for (Upsert upsert : upserts) {
-        for (Membership membership : distinctLists(upsert.subscriber())) {
-          statement.setString(1, upsert.accountId());
-          statement.setString(2, membership.listId());
-          statement.setString(3, upsert.subscriberId());
-          statement.setString(4, Objects.requireNonNull(membership.status(), "status").name());
-          UtcTimestamps.bind(statement, 5, membership.since(), kind);
-          statement.addBatch();
-          if (++pending == CHUNK) {
-            statement.executeBatch();
-            pending = 0;
-          }
+      for (T row : rows) {
+        binder.bind(statement, 1, row);
+        statement.addBatch();
+        if (++pending == CHUNK) {
+          statement.executeBatch();
+          pending = 0;
         }
       }
       if (pending > 0) {

@@ -33,8 +33,9 @@ class AccountEntityTest {
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(
-          ConfigFactory.parseResources("serialization.conf")
-              .withFallback(EventSourcedBehaviorTestKit.config()));
+          ConfigFactory.load(
+              ConfigFactory.parseResources("serialization.conf")
+                  .withFallback(EventSourcedBehaviorTestKit.config())));
 
   private EventSourcedBehaviorTestKit<Command, Event, AccountEntity.State> account;
 

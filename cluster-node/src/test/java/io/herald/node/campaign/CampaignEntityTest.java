@@ -53,8 +53,9 @@ class CampaignEntityTest {
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(
-          ConfigFactory.parseResources("serialization.conf")
-              .withFallback(EventSourcedBehaviorTestKit.config()));
+          ConfigFactory.load(
+              ConfigFactory.parseResources("serialization.conf")
+                  .withFallback(EventSourcedBehaviorTestKit.config())));
 
   /** What the campaign asked of its batches. */
   private final List<String> calls = new CopyOnWriteArrayList<>();

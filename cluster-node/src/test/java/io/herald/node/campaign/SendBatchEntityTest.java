@@ -39,8 +39,9 @@ class SendBatchEntityTest {
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(
-          ConfigFactory.parseResources("serialization.conf")
-              .withFallback(EventSourcedBehaviorTestKit.config()));
+          ConfigFactory.load(
+              ConfigFactory.parseResources("serialization.conf")
+                  .withFallback(EventSourcedBehaviorTestKit.config())));
 
   private final List<String> deliveredFrom = new CopyOnWriteArrayList<>();
   private TestProbe<CampaignProtocol.Command> campaign;

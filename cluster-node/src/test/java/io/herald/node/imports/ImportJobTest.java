@@ -47,8 +47,9 @@ class ImportJobTest {
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(
-          ConfigFactory.parseResources("serialization.conf")
-              .withFallback(EventSourcedBehaviorTestKit.config()));
+          ConfigFactory.load(
+              ConfigFactory.parseResources("serialization.conf")
+                  .withFallback(EventSourcedBehaviorTestKit.config())));
 
   private final List<Long> startedAfter = new CopyOnWriteArrayList<>();
   private static int counter;

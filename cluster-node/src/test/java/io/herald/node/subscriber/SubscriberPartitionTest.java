@@ -52,8 +52,9 @@ class SubscriberPartitionTest {
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(
-          ConfigFactory.parseResources("serialization.conf")
-              .withFallback(EventSourcedBehaviorTestKit.config()));
+          ConfigFactory.load(
+              ConfigFactory.parseResources("serialization.conf")
+                  .withFallback(EventSourcedBehaviorTestKit.config())));
 
   private EventSourcedBehaviorTestKit<Command, Event, SubscriberPartition.State> partition;
 
