@@ -214,6 +214,29 @@ class SerializationTest {
     assertThat(list).isEqualTo(new MailingList("lst_1", "News", AT, false));
   }
 
+  /**
+   * A packed snapshot is stored as its own bytes; one stored through Jackson earlier still reads.
+   */
+  @org.junit.jupiter.api.Test
+  void packedSnapshotsAreTheirBytesAndEarlierOnesStillRead() throws Exception {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    byte[] packed = {1, 0, 2, -1, 42};
+    var snapshot = new SubscriberProtocol.PackedPartitionSnapshot(packed);
+    var jackson =
+        (org.apache.pekko.serialization.SerializerWithStringManifest)
+            serialization.serializerFor(CborSerializable.class);
+    byte[] storedEarlier = jackson.toBinary(snapshot);
+
+    byte[] stored = serialization.serialize(snapshot).get();
+    Object earlier =
+        serialization
+            .deserialize(storedEarlier, jackson.identifier(), jackson.manifest(snapshot))
+            .get();
+
+    assertThat(stored).isEqualTo(packed);
+    assertThat(earlier).isEqualTo(snapshot);
+  }
+
   /** A membership whose time is stored as given, whatever its form. */
   record MembershipWithTimeAs(String listId, MembershipStatus status, Object since)
       implements CborSerializable {}
@@ -261,7 +284,11 @@ class SerializationTest {
   void roundTripsThroughCbor(CborSerializable message) {
     var serializer =
         SerializationExtension.get(testKit.system().classicSystem()).findSerializerFor(message);
-    assertThat(serializer.getClass().getSimpleName()).isEqualTo("JacksonCborSerializer");
+    assertThat(serializer.getClass().getSimpleName())
+        .isEqualTo(
+            message instanceof SubscriberProtocol.PackedPartitionSnapshot
+                ? "PackedSnapshotSerializer"
+                : "JacksonCborSerializer");
 
     Object back = new SerializationTestKit(testKit.system()).verifySerialization(message, true);
 

@@ -61,4 +61,36 @@ class EmailAddressTest {
     assertThat(EmailAddress.problem(longAddress)).contains("address is longer");
     assertThat(EmailAddress.problem(null)).isEqualTo("the address is missing");
   }
+
+  /** The ASCII shortcut says what IDN says, on domains made of the characters that matter. */
+  @Test
+  void theAsciiShortcutAgreesWithIdn() {
+    var random = new java.util.SplittableRandom(11);
+    String alphabet = "ab0-.Z";
+    int shortcuts = 0;
+    for (int i = 0; i < 50_000; i++) {
+      var domain = new StringBuilder();
+      int length = random.nextInt(1, 12);
+      for (int c = 0; c < length; c++) {
+        domain.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      if (random.nextInt(50) == 0) {
+        domain.append("x".repeat(64));
+      }
+      String shortcut = EmailAddress.asciiHostName(domain.toString());
+      String idn;
+      try {
+        idn = java.net.IDN.toASCII(domain.toString(), java.net.IDN.USE_STD3_ASCII_RULES);
+      } catch (IllegalArgumentException e) {
+        idn = null;
+      }
+      if (shortcut != null) {
+        shortcuts++;
+        assertThat(shortcut).as(domain.toString()).isEqualTo(idn);
+      }
+    }
+    assertThat(shortcuts).isGreaterThan(5_000);
+    assertThat(EmailAddress.asciiHostName("mail.example.com")).isEqualTo("mail.example.com");
+    assertThat(EmailAddress.asciiHostName("bücher.example")).isNull();
+  }
 }

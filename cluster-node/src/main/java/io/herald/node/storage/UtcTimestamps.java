@@ -33,12 +33,30 @@ public final class UtcTimestamps {
   public static void bind(
       PreparedStatement statement, int index, Instant instant, DatabaseSettings.Kind kind)
       throws SQLException {
-    LocalDateTime value = toColumn(instant);
     if (kind == DatabaseSettings.Kind.MYSQL) {
-      statement.setString(index, toText(value));
+      statement.setString(index, textOf(instant));
     } else {
-      statement.setObject(index, value);
+      statement.setObject(index, toColumn(instant));
     }
+  }
+
+  /** An instant and its MySQL text. */
+  private record Text(Instant instant, String text) {}
+
+  /**
+   * The last instant written as text: the rows of one import share their times, so most of a
+   * batch's times are the same instant. Immutable, so threads that race on it lose nothing.
+   */
+  private static volatile Text last = new Text(Instant.EPOCH, toText(toColumn(Instant.EPOCH)));
+
+  static String textOf(Instant instant) {
+    Text known = last;
+    if (known.instant().equals(instant)) {
+      return known.text();
+    }
+    String text = toText(toColumn(instant));
+    last = new Text(instant, text);
+    return text;
   }
 
   /**

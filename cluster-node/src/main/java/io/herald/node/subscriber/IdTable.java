@@ -3,20 +3,20 @@ package io.herald.node.subscriber;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
+import java.util.function.LongUnaryOperator;
+import java.util.function.ObjLongConsumer;
 
 /**
- * A map from subscriber id to byte array that keeps a standard id as two numbers instead of a
- * string.
+ * A map from subscriber id to a non-negative {@code long} (where a partition keeps the person's
+ * packed record) that keeps a standard id as two numbers instead of a string.
  *
- * <p>A partition holds every subscriber it owns. In a {@code HashMap<String, byte[]>} each one
- * costs its id string (a String and its array, 64 bytes) and a map node (32 bytes) beside its
- * packed record; here a standard id (24 base32 characters, {@link
- * io.herald.protocol.SubscriberKeys}) is two 60-bit numbers in parallel arrays of an
- * open-addressing table, about 30 bytes a subscriber with the table's spare room: a million
- * subscribers take about 70 MB less heap. Any other id (tests and hand-made data may have them)
- * goes to an ordinary map beside it.
+ * <p>A partition holds every subscriber it owns. In a {@code HashMap<String, ...>} each one costs
+ * its id string (a String and its array, 64 bytes) and a map node (32 bytes) beside its packed
+ * record; here a standard id (24 base32 characters, {@link io.herald.protocol.SubscriberKeys}) is
+ * two 60-bit numbers in parallel arrays of an open-addressing table, about 30 bytes a subscriber
+ * with the table's spare room: a million subscribers take about 70 MB less heap. Any other id
+ * (tests and hand-made data may have them) goes to an ordinary map beside it.
  *
  * <p>Linear probing; a removal shifts the entries after it back, so no tombstones build up. Not
  * thread-safe: it belongs to its partition's actor.
@@ -35,26 +35,37 @@ final class IdTable {
     }
   }
 
+  /** What {@link #get} answers for an id with no value; also marks a free slot. */
+  static final long ABSENT = -1;
+
   private long[] high = new long[16];
   private long[] low = new long[16];
-  private byte[][] values = new byte[16][];
+  private long[] values = filled(16);
   private int standard;
-  private final Map<String, byte[]> other = new HashMap<>();
+  private final Map<String, Long> other = new HashMap<>();
 
-  /** The value stored for the id, or null. */
-  byte[] get(String id) {
+  private static long[] filled(int length) {
+    long[] values = new long[length];
+    Arrays.fill(values, ABSENT);
+    return values;
+  }
+
+  /** The value stored for the id, or {@link #ABSENT}. */
+  long get(String id) {
     long h = half(id, 0);
     long l = half(id, HALF);
     if (h < 0 || l < 0) {
-      return other.get(id);
+      return other.getOrDefault(id, ABSENT);
     }
     int slot = find(h, l);
-    return slot < 0 ? null : values[slot];
+    return slot < 0 ? ABSENT : values[slot];
   }
 
-  /** Stores the value for the id, replacing any earlier one. */
-  void put(String id, byte[] value) {
-    Objects.requireNonNull(value, "value");
+  /** Stores the value (not negative) for the id, replacing any earlier one. */
+  void put(String id, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("a negative value: " + value);
+    }
     long h = half(id, 0);
     long l = half(id, HALF);
     if (h < 0 || l < 0) {
@@ -63,7 +74,7 @@ final class IdTable {
     }
     int mask = values.length - 1;
     for (int slot = start(h, l, mask); ; slot = (slot + 1) & mask) {
-      if (values[slot] == null) {
+      if (values[slot] == ABSENT) {
         high[slot] = h;
         low[slot] = l;
         values[slot] = value;
@@ -91,12 +102,12 @@ final class IdTable {
     if (slot < 0) {
       return;
     }
-    values[slot] = null;
+    values[slot] = ABSENT;
     standard--;
     // Moves back every entry after the hole that could not otherwise be found past it.
     int mask = values.length - 1;
     int hole = slot;
-    for (int next = (hole + 1) & mask; values[next] != null; next = (next + 1) & mask) {
+    for (int next = (hole + 1) & mask; values[next] != ABSENT; next = (next + 1) & mask) {
       int home = start(high[next], low[next], mask);
       boolean reachableWithoutHole =
           hole <= next ? home > hole && home <= next : home > hole || home <= next;
@@ -104,7 +115,7 @@ final class IdTable {
         high[hole] = high[next];
         low[hole] = low[next];
         values[hole] = values[next];
-        values[next] = null;
+        values[next] = ABSENT;
         hole = next;
       }
     }
@@ -116,18 +127,45 @@ final class IdTable {
   }
 
   /** Every id and its value, in no particular order. */
-  void forEach(BiConsumer<String, byte[]> action) {
+  void forEach(ObjLongConsumer<String> action) {
     for (int slot = 0; slot < values.length; slot++) {
-      if (values[slot] != null) {
+      if (values[slot] != ABSENT) {
         action.accept(id(high[slot], low[slot]), values[slot]);
       }
     }
-    other.forEach(action);
+    other.forEach(action::accept);
+  }
+
+  /** Every value, in no particular order. */
+  void forEachValue(LongConsumer action) {
+    for (long value : values) {
+      if (value != ABSENT) {
+        action.accept(value);
+      }
+    }
+    other.values().forEach(action::accept);
+  }
+
+  /** Replaces every value by what {@code change} makes of it (not negative). */
+  void replaceAll(LongUnaryOperator change) {
+    for (int slot = 0; slot < values.length; slot++) {
+      if (values[slot] != ABSENT) {
+        values[slot] = nonNegative(change.applyAsLong(values[slot]));
+      }
+    }
+    other.replaceAll((id, value) -> nonNegative(change.applyAsLong(value)));
+  }
+
+  private static long nonNegative(long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("a negative value: " + value);
+    }
+    return value;
   }
 
   private int find(long h, long l) {
     int mask = values.length - 1;
-    for (int slot = start(h, l, mask); values[slot] != null; slot = (slot + 1) & mask) {
+    for (int slot = start(h, l, mask); values[slot] != ABSENT; slot = (slot + 1) & mask) {
       if (high[slot] == h && low[slot] == l) {
         return slot;
       }
@@ -138,15 +176,15 @@ final class IdTable {
   private void grow() {
     long[] oldHigh = high;
     long[] oldLow = low;
-    byte[][] oldValues = values;
+    long[] oldValues = values;
     high = new long[oldValues.length * 2];
     low = new long[oldValues.length * 2];
-    values = new byte[oldValues.length * 2][];
+    values = filled(oldValues.length * 2);
     int mask = values.length - 1;
     for (int i = 0; i < oldValues.length; i++) {
-      if (oldValues[i] != null) {
+      if (oldValues[i] != ABSENT) {
         int slot = start(oldHigh[i], oldLow[i], mask);
-        while (values[slot] != null) {
+        while (values[slot] != ABSENT) {
           slot = (slot + 1) & mask;
         }
         high[slot] = oldHigh[i];

@@ -44,34 +44,115 @@ final class PackedSubscribers {
   private static final int STATUS_SINCE_IS_CREATED = 1;
   private static final int UPDATED_IS_CREATED = 2;
 
-  private final IdTable packed = new IdTable();
+  /** Records go into arrays of this size; a record larger than that gets an array of its own. */
+  static final int SLAB_BYTES = 1 << 18;
+
+  /** Where each subscriber's record is: slab number in the high half, offset in the low. */
+  private final IdTable locations = new IdTable();
+
+  private List<byte[]> slabs = new ArrayList<>();
+  private int tail;
+  private long storedBytes;
+  private long staleBytes;
   private final List<String> listIds = new ArrayList<>();
   private final Map<String, Integer> listNumbers = new HashMap<>();
 
   /** The subscriber with this id, unpacked, or null. */
   Subscriber get(String id) {
-    byte[] bytes = packed.get(id);
-    return bytes == null ? null : unpack(id, bytes);
+    long at = locations.get(id);
+    return at == IdTable.ABSENT ? null : unpack(id, at);
   }
 
   /** Stores the subscriber, replacing any earlier version. */
   void put(Subscriber subscriber) {
-    packed.put(subscriber.id(), pack(subscriber));
+    forget(locations.get(subscriber.id()));
+    byte[] record = pack(subscriber);
+    locations.put(subscriber.id(), append(record, 0, record.length));
+    compactIfWasteful();
   }
 
   /** Forgets the subscriber with this id. */
   void remove(String id) {
-    packed.remove(id);
+    forget(locations.get(id));
+    locations.remove(id);
+    compactIfWasteful();
   }
 
   /** How many subscribers are held. */
   int size() {
-    return packed.size();
+    return locations.size();
   }
 
   /** Stores every subscriber given. */
   void putAll(Collection<Subscriber> subscribers) {
     subscribers.forEach(this::put);
+  }
+
+  /** Bytes in the slabs, replaced and removed records included (for tests). */
+  long storedBytes() {
+    return storedBytes;
+  }
+
+  /**
+   * Appends a record to the last slab, behind its length, starting a new slab when it does not fit.
+   *
+   * @return where it is
+   */
+  private long append(byte[] source, int from, int length) {
+    int footprint = sizeOfSize(length) + length;
+    if (slabs.isEmpty() || tail + footprint > slabs.get(slabs.size() - 1).length) {
+      slabs.add(new byte[Math.max(SLAB_BYTES, footprint)]);
+      tail = 0;
+    }
+    byte[] slab = slabs.get(slabs.size() - 1);
+    long at = ((long) (slabs.size() - 1) << 32) | tail;
+    tail = putSize(slab, tail, length);
+    System.arraycopy(source, from, slab, tail, length);
+    tail += length;
+    storedBytes += footprint;
+    return at;
+  }
+
+  private void forget(long at) {
+    if (at != IdTable.ABSENT) {
+      staleBytes += footprint(at);
+    }
+  }
+
+  /**
+   * Copies the live records into new slabs once replaced and removed ones take a quarter of the
+   * room: an import that updates every subscriber would otherwise leave a full copy behind. Each
+   * compaction copies the live records once, after at least a third of their size was replaced.
+   */
+  private void compactIfWasteful() {
+    if (staleBytes < 2L * SLAB_BYTES || staleBytes * 4 < storedBytes) {
+      return;
+    }
+    List<byte[]> old = slabs;
+    slabs = new ArrayList<>();
+    tail = 0;
+    storedBytes = 0;
+    staleBytes = 0;
+    locations.replaceAll(
+        at -> {
+          byte[] slab = old.get(slab(at));
+          int length = readSize(slab, offset(at));
+          return append(slab, offset(at) + sizeOfSize(length), length);
+        });
+  }
+
+  private static int slab(long at) {
+    return (int) (at >>> 32);
+  }
+
+  private static int offset(long at) {
+    return (int) at;
+  }
+
+  /** The bytes a record takes in its slab: its length, then itself. */
+  private int footprint(long at) {
+    int length = readSize(slabs.get(slab(at)), offset(at));
+    return sizeOfSize(length) + length;
   }
 
   /**
@@ -80,20 +161,30 @@ final class PackedSubscribers {
    * heap while it is written.
    */
   byte[] export() {
-    var bytes = new ByteArrayOutputStream(64 + packed.size() * 160);
+    // Sized exactly first: a large partition's export is megabytes, and every regrowth or final
+    // copy of an array that size is a humongous allocation for the collector.
+    long[] size = {1L + sizeOfSize(listIds.size()) + sizeOfSize(locations.size())};
+    for (String listId : listIds) {
+      size[0] += sizeOfText(listId);
+    }
+    locations.forEach((id, at) -> size[0] += sizeOfText(id) + footprint(at));
+    if (size[0] > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("a partition too large to export: " + size[0] + " bytes");
+    }
+    var bytes = new FixedBytes((int) size[0]);
     try (var out = new DataOutputStream(bytes)) {
       out.writeByte(EXPORT_VERSION);
       writeSize(out, listIds.size());
       for (String listId : listIds) {
         writeText(out, listId);
       }
-      writeSize(out, packed.size());
-      packed.forEach(
-          (id, record) -> {
+      writeSize(out, locations.size());
+      locations.forEach(
+          (id, at) -> {
             try {
               writeText(out, id);
-              writeSize(out, record.length);
-              out.write(record);
+              // A record's length and bytes are in the slab in the export's own form.
+              out.write(slabs.get(slab(at)), offset(at), footprint(at));
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -101,7 +192,60 @@ final class PackedSubscribers {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    return bytes.full();
+  }
+
+  /** An output stream into an array of a size known in advance. */
+  private static final class FixedBytes extends java.io.OutputStream {
+    private final byte[] bytes;
+    private int position;
+
+    FixedBytes(int size) {
+      this.bytes = new byte[size];
+    }
+
+    @Override
+    public void write(int b) {
+      bytes[position++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      System.arraycopy(b, off, bytes, position, len);
+      position += len;
+    }
+
+    byte[] full() {
+      if (position != bytes.length) {
+        throw new IllegalStateException(
+            "export wrote " + position + " of " + bytes.length + " bytes");
+      }
+      return bytes;
+    }
+  }
+
+  private static int sizeOfSize(int value) {
+    int bytes = 1;
+    while ((value & ~0x7f) != 0) {
+      value >>>= 7;
+      bytes++;
+    }
+    return bytes;
+  }
+
+  private static int sizeOfText(String text) {
+    if (text == null) {
+      return 2;
+    }
+    int utf8 = 0;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) > 127) {
+        utf8 = text.getBytes(StandardCharsets.UTF_8).length;
+        break;
+      }
+      utf8++;
+    }
+    return sizeOfSize(utf8) + (utf8 == 0 ? 1 : 0) + utf8;
   }
 
   /** The subscribers of an {@link #export()}. */
@@ -121,7 +265,7 @@ final class PackedSubscribers {
         String id = readText(in);
         byte[] bytes = new byte[readSize(in)];
         in.readFully(bytes);
-        loaded.packed.put(id, bytes);
+        loaded.locations.put(id, loaded.append(bytes, 0, bytes.length));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -172,8 +316,12 @@ final class PackedSubscribers {
     return bytes.toByteArray();
   }
 
-  private Subscriber unpack(String id, byte[] bytes) {
-    try (var in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+  private Subscriber unpack(String id, long at) {
+    byte[] slab = slabs.get(slab(at));
+    int length = readSize(slab, offset(at));
+    try (var in =
+        new DataInputStream(
+            new ByteArrayInputStream(slab, offset(at) + sizeOfSize(length), length))) {
       int flags = in.readUnsignedByte();
       SubscriberStatus status = STATUSES[in.readUnsignedByte()];
       Instant created = readInstant(in);
@@ -256,6 +404,27 @@ final class PackedSubscribers {
       value >>>= 7;
     }
     out.writeByte(value);
+  }
+
+  /** Writes a size as {@link #writeSize} does; answers the offset after it. */
+  private static int putSize(byte[] to, int at, int value) {
+    while ((value & ~0x7f) != 0) {
+      to[at++] = (byte) ((value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    to[at++] = (byte) value;
+    return at;
+  }
+
+  private static int readSize(byte[] from, int at) {
+    int value = 0;
+    for (int shift = 0; ; shift += 7) {
+      int b = from[at++] & 0xff;
+      value |= (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
   }
 
   private static int readSize(DataInputStream in) throws IOException {

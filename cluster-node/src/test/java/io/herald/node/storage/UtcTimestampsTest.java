@@ -48,4 +48,15 @@ class UtcTimestampsTest {
       assertThat(UtcTimestamps.toText(value)).isEqualTo(REFERENCE.format(value));
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void theTextOfAnInstantIsItsUtcTimeToTheMicrosecondAgainAndAgain() {
+    java.time.Instant first = java.time.Instant.parse("2026-12-04T15:58:11.123456789Z");
+    java.time.Instant second = java.time.Instant.parse("1999-01-02T03:04:05Z");
+
+    assertThat(UtcTimestamps.textOf(first)).isEqualTo("2026-12-04 15:58:11.123456");
+    assertThat(UtcTimestamps.textOf(first)).isEqualTo("2026-12-04 15:58:11.123456");
+    assertThat(UtcTimestamps.textOf(second)).isEqualTo("1999-01-02 03:04:05.000000");
+    assertThat(UtcTimestamps.textOf(first)).isEqualTo("2026-12-04 15:58:11.123456");
+  }
 }

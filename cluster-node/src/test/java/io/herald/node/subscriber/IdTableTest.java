@@ -25,7 +25,7 @@ class IdTableTest {
     ids.add("aaaaaaaaaaaaaaaaaaaaaaaa");
     ids.add("777777777777777777777777");
     IdTable table = new IdTable();
-    Map<String, byte[]> expected = new HashMap<>();
+    Map<String, Long> expected = new HashMap<>();
 
     for (int step = 0; step < 60_000; step++) {
       String id = ids.get(random.nextInt(ids.size()));
@@ -33,21 +33,30 @@ class IdTableTest {
         table.remove(id);
         expected.remove(id);
       } else {
-        byte[] value = {(byte) step, (byte) (step >> 8)};
+        long value = step * 1_000_003L;
         table.put(id, value);
         expected.put(id, value);
       }
       if (step % 997 == 0) {
         for (String each : ids) {
-          assertThat(table.get(each)).as("step %d, %s", step, each).isSameAs(expected.get(each));
+          assertThat(table.get(each))
+              .as("step %d, %s", step, each)
+              .isEqualTo(expected.getOrDefault(each, IdTable.ABSENT));
         }
       }
     }
 
     assertThat(table.size()).isEqualTo(expected.size());
-    Map<String, byte[]> seen = new HashMap<>();
+    Map<String, Long> seen = new HashMap<>();
     table.forEach((id, value) -> assertThat(seen.put(id, value)).isNull());
     assertThat(seen).containsExactlyInAnyOrderEntriesOf(expected);
+    List<Long> values = new ArrayList<>();
+    table.forEachValue(values::add);
+    assertThat(values).containsExactlyInAnyOrderElementsOf(expected.values());
+    table.replaceAll(value -> value + 1);
+    for (String each : expected.keySet()) {
+      assertThat(table.get(each)).isEqualTo(expected.get(each) + 1);
+    }
   }
 
   @Test
@@ -56,15 +65,15 @@ class IdTableTest {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       ids.add(SubscriberKeys.subscriberId("acc_2", EmailAddress.parse("q" + i + "@x.org").get()));
-      table.put(ids.get(i), new byte[] {1});
+      table.put(ids.get(i), 1);
     }
 
     ids.forEach(table::remove);
 
     assertThat(table.size()).isZero();
     table.forEach((id, value) -> assertThat(id).as("nothing is left").isNull());
-    table.put(ids.get(7), new byte[] {2});
-    assertThat(table.get(ids.get(7))).containsExactly(2);
-    assertThat(table.get(ids.get(8))).isNull();
+    table.put(ids.get(7), 2);
+    assertThat(table.get(ids.get(7))).isEqualTo(2);
+    assertThat(table.get(ids.get(8))).isEqualTo(IdTable.ABSENT);
   }
 }

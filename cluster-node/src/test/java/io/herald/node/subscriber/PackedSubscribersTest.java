@@ -128,4 +128,78 @@ class PackedSubscribersTest {
     assertThat(packed.get(first.id())).isNull();
     assertThat(packed.size()).isZero();
   }
+
+  /** An export holds every subscriber, whatever the characters of ids, names and list ids. */
+  @Test
+  void anExportLoadsBackEverySubscriberWithTextInAnyScript() {
+    var packed = new PackedSubscribers();
+    var all = new java.util.ArrayList<Subscriber>();
+    for (int i = 0; i < 300; i++) {
+      String id = i % 3 == 0 ? "тест-" + i : String.format("%024d", i).replace('0', 'a');
+      var attributes = JSON.createObjectNode().put("город", "Zürich " + i);
+      all.add(
+          new Subscriber(
+              id,
+              "p" + i + "@example.com",
+              i % 5 == 0 ? "" : "Ünïcödé " + "x".repeat(i),
+              attributes,
+              SubscriberStatus.ACTIVE,
+              CREATED,
+              List.of(
+                  new Membership("список-" + (i % 4), MembershipStatus.SUBSCRIBED, CREATED),
+                  new Membership("lst_" + i, MembershipStatus.UNCONFIRMED, CREATED.plusSeconds(i))),
+              CREATED,
+              CREATED.plusSeconds(i)));
+    }
+    packed.putAll(all);
+
+    PackedSubscribers loaded = PackedSubscribers.load(packed.export());
+
+    assertThat(loaded.size()).isEqualTo(all.size());
+    for (Subscriber subscriber : all) {
+      assertThat(loaded.get(subscriber.id())).isEqualTo(subscriber);
+    }
+  }
+
+  /**
+   * Replaced and removed records are reclaimed: the slabs stay within a small multiple of what the
+   * live subscribers take, and every live subscriber reads back as last stored.
+   */
+  @Test
+  void replacedAndRemovedRecordsAreReclaimedAndTheRestStayIntact() {
+    var packed = new PackedSubscribers();
+    var expected = new java.util.HashMap<String, Subscriber>();
+    var random = new java.util.Random(5);
+    for (int round = 0; round < 40; round++) {
+      for (int i = 0; i < 2_000; i++) {
+        String id =
+            io.herald.protocol.SubscriberKeys.subscriberId(
+                "acc_1", io.herald.protocol.EmailAddress.parse("p" + i + "@x.org").orElseThrow());
+        if (random.nextInt(10) == 0) {
+          packed.remove(id);
+          expected.remove(id);
+        } else {
+          var subscriber =
+              new Subscriber(
+                  id,
+                  "p" + i + "@x.org",
+                  "round " + round + " " + "n".repeat(random.nextInt(60)),
+                  JSON.createObjectNode().put("round", round),
+                  SubscriberStatus.ACTIVE,
+                  CREATED,
+                  List.of(new Membership("lst_a", MembershipStatus.SUBSCRIBED, CREATED)),
+                  CREATED,
+                  CREATED.plusSeconds(round));
+          packed.put(subscriber);
+          expected.put(id, subscriber);
+        }
+      }
+    }
+
+    assertThat(packed.size()).isEqualTo(expected.size());
+    expected.forEach((id, subscriber) -> assertThat(packed.get(id)).isEqualTo(subscriber));
+    long live = packed.export().length;
+    assertThat(packed.storedBytes())
+        .isLessThanOrEqualTo(live * 4 / 3 + 3L * PackedSubscribers.SLAB_BYTES);
+  }
 }
