@@ -85,7 +85,8 @@ import_one() {
 run_db() {
   DB=$1; shift
   local data; data=$(mktemp -d)
-  H2_URL="jdbc:h2:file:$data/herald;LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE"
+  # The node's LOB_TIMEOUT (Database.H2_OPTIONS), and AUTO_SERVER so that members() can count.
+  H2_URL="jdbc:h2:file:$data/herald;LOCK_TIMEOUT=10000;LOB_TIMEOUT=5000;AUTO_SERVER=TRUE"
   local url_env=()
   [ "$DB" = h2 ] && url_env=(HERALD_DB_URL="$H2_URL")
   env "$@" "${url_env[@]}" HERALD_DATA_DIR="$data" HERALD_HTTP_PORT=$PORT \

@@ -50,8 +50,19 @@ class H2DatabaseTest extends DatabaseContract {
     DatabaseSettings settings =
         new DatabaseSettings(DatabaseSettings.Kind.H2, Database.h2Url(dataDir), "", "", 2);
 
-    try (Database db = Database.start(settings)) {
+    try (Database db = Database.start(settings);
+        var connection = db.dataSource().getConnection();
+        var statement = connection.createStatement();
+        var lobTimeout =
+            statement.executeQuery(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                    + " WHERE SETTING_NAME = 'LOB_TIMEOUT'")) {
       assertThat(db.migrationsApplied()).isEqualTo(Migrations.count(DatabaseSettings.Kind.H2));
+      // LOBs the journal read are let go after seconds, not the default five minutes.
+      assertThat(lobTimeout.next()).isTrue();
+      assertThat(lobTimeout.getString(1)).isEqualTo("5000");
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
     }
     try (Database reopened = Database.start(settings)) {
       assertThat(reopened.migrationsApplied()).isZero();
