@@ -56,7 +56,10 @@ public final class XlsxAddressBook implements AddressBookReader {
     if (!FileSignature.isZip(head)) {
       String binary = FileSignature.binaryFormat(head);
       throw new ImportFileException(
-          "the file is " + (binary == null ? "not an XLSX workbook" : binary) + ", not XLSX", true);
+          binary == null
+              ? "the file is not an XLSX workbook: it is not a ZIP archive"
+              : "the file is " + binary + ", not XLSX",
+          true);
     }
     limits.check(file);
     ReadableWorkbook workbook = null;

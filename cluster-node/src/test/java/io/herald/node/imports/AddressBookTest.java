@@ -339,7 +339,8 @@ class AddressBookTest {
   void aCsvSentAsXlsxOrACorruptZipIsRefused() throws IOException {
     Path text = file("book.xlsx", "email\na@example.com\n".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> XlsxAddressBook.open(text, null, ZIP))
-        .isInstanceOfSatisfying(ImportFileException.class, e -> assertThat(e.wrongType()).isTrue());
+        .isInstanceOfSatisfying(ImportFileException.class, e -> assertThat(e.wrongType()).isTrue())
+        .hasMessage("the file is not an XLSX workbook: it is not a ZIP archive");
     byte[] corrupt = {'P', 'K', 3, 4, 1, 2, 3, 4, 5, 6, 7, 8};
     assertThatThrownBy(() -> XlsxAddressBook.open(file("bad.xlsx", corrupt), null, ZIP))
         .isInstanceOf(ImportFileException.class);
