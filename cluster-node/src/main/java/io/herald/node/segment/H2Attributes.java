@@ -27,7 +27,7 @@ public final class H2Attributes {
     return scan(attributes, key, ValueKind.TEXT) instanceof String s ? s : null;
   }
 
-  /** The key's value when it is a number. */
+  /** The key's value when it is a number, or a string holding a plain decimal number. */
   public static Double number(String attributes, String key) {
     return scan(attributes, key, ValueKind.NUMBER) instanceof Double d ? d : null;
   }
@@ -58,6 +58,35 @@ public final class H2Attributes {
     ANY
   }
 
+  /**
+   * The number a string holds when it is a plain decimal ({@code -?[0-9]+(.[0-9]+)?}, the pattern
+   * {@link SegmentSql} uses on MySQL), or null: imported CSV cells are all text.
+   */
+  static Double numberInText(String text) {
+    int i = text.startsWith("-") ? 1 : 0;
+    int digits = 0;
+    boolean point = false;
+    int afterPoint = 0;
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (point) {
+          afterPoint++;
+        } else {
+          digits++;
+        }
+      } else if (c == '.' && !point && digits > 0) {
+        point = true;
+      } else {
+        return null;
+      }
+    }
+    if (digits == 0 || (point && afterPoint == 0)) {
+      return null;
+    }
+    return Double.parseDouble(text);
+  }
+
   private static Object scan(String attributes, String key, ValueKind kind) {
     if (attributes == null || attributes.length() <= 2) {
       return null;
@@ -75,7 +104,9 @@ public final class H2Attributes {
         }
         return switch (value) {
           case VALUE_STRING ->
-              kind == ValueKind.TEXT || kind == ValueKind.ANY ? parser.getText() : null;
+              kind == ValueKind.TEXT || kind == ValueKind.ANY
+                  ? parser.getText()
+                  : kind == ValueKind.NUMBER ? numberInText(parser.getText()) : null;
           case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
               kind == ValueKind.NUMBER || kind == ValueKind.ANY ? parser.getDoubleValue() : null;
           case VALUE_TRUE, VALUE_FALSE ->

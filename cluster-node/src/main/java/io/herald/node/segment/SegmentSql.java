@@ -37,10 +37,11 @@ import java.util.List;
  * <p>Attributes are JSON text. On MySQL and MariaDB they are read with the JSON functions; on H2
  * with the Java functions of {@link H2Attributes}, registered by the V6 migration. Both read the
  * top-level key only, and a condition matches only a value of its own type: strings compare by code
- * point, numbers as doubles, and ordering operators with a date compare against strings holding a
- * {@link io.herald.gateway.SegmentFilters#STORED_DATE} date. On MySQL the subscriber columns are
- * {@code utf8mb4_bin} and attribute strings are cast to binary, so strings compare by bytes
- * whatever the connection's collation, as they do on H2.
+ * point, numbers as doubles (a string holding a plain decimal number, as every CSV cell is text,
+ * counts as a number), and ordering operators with a date compare against strings holding a {@link
+ * io.herald.gateway.SegmentFilters#STORED_DATE} date. On MySQL the subscriber columns are {@code
+ * utf8mb4_bin} and attribute strings are cast to binary, so strings compare by bytes whatever the
+ * connection's collation, as they do on H2.
  */
 public final class SegmentSql {
 
@@ -63,6 +64,9 @@ public final class SegmentSql {
       return i;
     }
   }
+
+  /** A number written as text, as a CSV cell holds it; {@link H2Attributes} reads the same. */
+  private static final String MYSQL_NUMBER_PATTERN = "'^-?[0-9]+([.][0-9]+)?$'";
 
   private static final String MYSQL_DATE_PATTERN =
       "'^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?)?Z?$'";
@@ -224,7 +228,17 @@ public final class SegmentSql {
             value,
             () -> {
               text(path);
-              return typeOf + " IN ('INTEGER', 'DOUBLE', 'DECIMAL', 'UNSIGNED INTEGER')";
+              text(path);
+              text(path);
+              text(path);
+              // PCRE's $ also matches before a final line break, which the text must not have.
+              return "("
+                  + typeOf
+                  + " IN ('INTEGER', 'DOUBLE', 'DECIMAL', 'UNSIGNED INTEGER') OR ("
+                  + typeOf
+                  + " = 'STRING' AND JSON_VALUE(s.attributes, ?) REGEXP "
+                  + MYSQL_NUMBER_PATTERN
+                  + " AND LOCATE(CHAR(10), JSON_VALUE(s.attributes, ?)) = 0))";
             });
       }
       case "BOOL" -> {
