@@ -261,9 +261,11 @@ public final class SegmentSql {
             () -> {
               text(path);
               text(path);
+              text(path);
               return typeOf
                   + " = 'STRING' AND JSON_VALUE(s.attributes, ?) REGEXP "
-                  + MYSQL_DATE_PATTERN;
+                  + MYSQL_DATE_PATTERN
+                  + " AND LOCATE(CHAR(10), JSON_VALUE(s.attributes, ?)) = 0";
             });
       }
       default -> {

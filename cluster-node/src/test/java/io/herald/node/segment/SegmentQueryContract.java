@@ -86,7 +86,15 @@ abstract class SegmentQueryContract {
           "ACTIVE",
           "2025-03-01T00:00:00Z");
       subscriber(
-          c, ACME, "dee", "dee@example.com", "Dee", "{}", "COMPLAINED", "2025-04-01T00:00:00Z");
+          c,
+          ACME,
+          "dee",
+          "dee@example.com",
+          "Dee",
+          // Numbers and dates followed by a line break are text, on every vendor.
+          "{\"rank\":\"3\\n\",\"seen\":\"2024-01-10\\n\"}",
+          "COMPLAINED",
+          "2025-04-01T00:00:00Z");
       subscriber(
           c,
           "globex",
@@ -160,6 +168,9 @@ abstract class SegmentQueryContract {
         "{'attribute':'seats','op':'in','value':[3,12]} | ann bob cid",
         "{'attribute':'score','op':'lte','value':9.5} | ann",
         "{'attribute':'plan','op':'gte','value':0} | ''",
+        "{'attribute':'rank','op':'gte','value':0} | ''",
+        "{'attribute':'seen','op':'gte','value':'2000-01-01'} | ''",
+        "{'attribute':'rank','op':'exists','value':true} | dee",
         "{'attribute':'plan','op':'ne','value':0} | ann bob cid dee",
         "{'attribute':'vip','op':'eq','value':true} | ann",
         "{'attribute':'vip','op':'eq','value':false} | bob",
