@@ -204,7 +204,8 @@ public final class HeraldNode {
             importErrors,
             new ImportPipeline.Settings(
                 importConfig.getInt("rows-per-command"),
-                importConfig.getInt("chunks-in-flight"),
+                ImportPipeline.Settings.chunksInFlight(
+                    importConfig.getInt("chunks-in-flight"), db.kind()),
                 importConfig.getDuration("ask-timeout"),
                 rowLimits,
                 zipLimits)));

@@ -1,6 +1,7 @@
 package io.herald.node.imports;
 
 import io.herald.node.imports.AddressBookColumns.ParsedRow;
+import io.herald.node.storage.DatabaseSettings;
 import io.herald.protocol.EmailAddress;
 import io.herald.protocol.ImportProtocol;
 import io.herald.protocol.ImportProtocol.Checkpoint;
@@ -49,7 +50,21 @@ public final class ImportPipeline implements ImportRunner {
       int chunksInFlight,
       Duration askTimeout,
       AddressBookColumns.Limits limits,
-      ZipLimits zipLimits) {}
+      ZipLimits zipLimits) {
+
+    /**
+     * The chunks in flight for a configured value: 0 means by database. The embedded H2 shares the
+     * node's heap, and with a million subscribers held a second chunk in flight ran a 512 MiB node
+     * out of memory; on MySQL the second chunk is worth 10 to 15 % more rows a second
+     * (docs/benchmarks.md).
+     */
+    public static int chunksInFlight(int configured, DatabaseSettings.Kind kind) {
+      if (configured > 0) {
+        return configured;
+      }
+      return kind == DatabaseSettings.Kind.H2 ? 1 : 2;
+    }
+  }
 
   private final ClusterSharding sharding;
   private final JdbcImportErrors errors;
