@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.regex.Pattern;
 
 /**
  * The attribute functions segment filters use on H2, which has no JSON path functions of its own.
@@ -58,33 +59,12 @@ public final class H2Attributes {
     ANY
   }
 
-  /**
-   * The number a string holds when it is a plain decimal ({@code -?[0-9]+(.[0-9]+)?}, the pattern
-   * {@link SegmentSql} uses on MySQL), or null: imported CSV cells are all text.
-   */
+  /** A number written as text, as a CSV cell holds it: the pattern SegmentSql uses on MySQL. */
+  private static final Pattern NUMBER_TEXT = Pattern.compile("-?[0-9]+([.][0-9]+)?");
+
+  /** The number a string holds when it is a plain decimal, or null: imported CSV cells are text. */
   static Double numberInText(String text) {
-    int i = text.startsWith("-") ? 1 : 0;
-    int digits = 0;
-    boolean point = false;
-    int afterPoint = 0;
-    for (; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        if (point) {
-          afterPoint++;
-        } else {
-          digits++;
-        }
-      } else if (c == '.' && !point && digits > 0) {
-        point = true;
-      } else {
-        return null;
-      }
-    }
-    if (digits == 0 || (point && afterPoint == 0)) {
-      return null;
-    }
-    return Double.parseDouble(text);
+    return NUMBER_TEXT.matcher(text).matches() ? Double.parseDouble(text) : null;
   }
 
   private static Object scan(String attributes, String key, ValueKind kind) {

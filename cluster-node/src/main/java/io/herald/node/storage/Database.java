@@ -40,14 +40,13 @@ public final class Database implements Extension, AutoCloseable {
    * DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database while coordinated
    * shutdown still writes the last offsets. LOCK_TIMEOUT: the journal and several projections
    * write at once, and H2's default of one second turns a short wait into a failed batch.
-   */
-  /**
-   * H2 keeps every LOB a query returned (the journal's event and snapshot payloads) referenced from
-   * the session for {@code LOB_TIMEOUT}, 5 minutes by default, in case the caller reads it later.
-   * The journal reads them at once; while a million-row import was projected, 350,000 such
+   * LOB_TIMEOUT: H2 keeps every LOB a query returned (the journal's event and snapshot payloads)
+   * referenced from the session for 5 minutes by default, in case the caller reads it later; the
+   * journal reads them at once, and while a million-row import was projected 350,000 such
    * references held some 45 MB of the heap. Five seconds is ample.
    */
-  static final String H2_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;LOB_TIMEOUT=5000";
+  private static final String H2_OPTIONS =
+      ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;LOB_TIMEOUT=5000";
 
   private final DatabaseSettings.Kind kind;
   private final HikariDataSource dataSource;

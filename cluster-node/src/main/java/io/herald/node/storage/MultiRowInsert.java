@@ -44,11 +44,6 @@ public final class MultiRowInsert<T> {
     this.binder = binder;
   }
 
-  /** The SQL of the statement that carries {@code SIZES[i]} rows (for tests). */
-  String sql(int i) {
-    return sqlBySize[i];
-  }
-
   /** Writes the rows in the connection's transaction, in their order. */
   public void write(Connection connection, List<T> rows) throws SQLException {
     int from = 0;

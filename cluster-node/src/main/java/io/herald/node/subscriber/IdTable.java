@@ -3,7 +3,6 @@ package io.herald.node.subscriber;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.LongConsumer;
 import java.util.function.LongUnaryOperator;
 import java.util.function.ObjLongConsumer;
 
@@ -134,16 +133,6 @@ final class IdTable {
       }
     }
     other.forEach(action::accept);
-  }
-
-  /** Every value, in no particular order. */
-  void forEachValue(LongConsumer action) {
-    for (long value : values) {
-      if (value != ABSENT) {
-        action.accept(value);
-      }
-    }
-    other.values().forEach(action::accept);
   }
 
   /** Replaces every value by what {@code change} makes of it (not negative). */
